@@ -1,0 +1,188 @@
+#include "cli_common.h"
+
+#include <c10/util/Exception.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "commands.h"
+#include "io/npy.h"
+#include "model/tensor_npy.h"
+#include "runtime/runtime.h"
+
+namespace fs = std::filesystem;
+
+namespace ls::cli {
+
+namespace {
+
+fs::path executable_dir() {
+    std::error_code ec;
+    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? fs::path() : exe.parent_path();
+}
+
+// The first line of a message: errors are reported as one line.
+std::string first_line(const std::string& text) {
+    const auto nl = text.find('\n');
+    return nl == std::string::npos ? text : text.substr(0, nl);
+}
+
+int fail(const std::string& message) {
+    std::cerr << "latent-studio-cli: error: " << first_line(message) << "\n";
+    return kBadInput;
+}
+
+}  // namespace
+
+std::optional<std::string> default_model_path() {
+    if (const char* env = std::getenv("LATENT_STUDIO_MODEL"); env && *env) return std::string(env);
+    std::vector<fs::path> dirs = {executable_dir() / ".." / "share" / "latent-studio" / "models",
+                                  fs::path(LATENT_STUDIO_SOURCE_MODELS_DIR)};
+    for (const auto& dir : dirs) {
+        const fs::path manifest = dir / "default" / "manifest.json";
+        std::error_code ec;
+        if (fs::is_regular_file(manifest, ec)) return manifest.string();
+    }
+    return std::nullopt;
+}
+
+Model open_model(const std::string& path, const std::string& device_name) {
+    const at::Device device = runtime::pick_device(device_name);
+    if (!path.empty()) return load_model(path, device);
+    if (auto found = default_model_path()) {
+        // A manifest points at the model file beside it; a plain path is the model itself.
+        fs::path p(*found);
+        if (p.extension() == ".json") {
+            throw InputError("the embedded model's manifest '" + p.string() +
+                             "' cannot be read by this version");
+        }
+        return load_model(p.string(), device);
+    }
+    // No trained default model ships yet: an untrained network keeps every command usable.
+    std::cerr << "latent-studio-cli: note: no default model is installed; using an untrained "
+                 "placeholder network (random weights). Pass --model FILE for a real one.\n";
+    GeneratorConfig g;
+    g.resolution = 64;
+    g.z_dim = g.w_dim = 128;
+    g.mapping_layers = 4;
+    g.channels = {{4, 128}, {8, 128}, {16, 128}, {32, 64}, {64, 32}};
+    DiscriminatorConfig d;
+    d.resolution = 64;
+    d.channels = g.channels;
+    Model m = random_model(g, d, 0, device);
+    m.path = "(untrained placeholder)";
+    return m;
+}
+
+at::Tensor read_npy_tensor(const std::string& path) {
+    return npy_to_tensor(io::read_npy(path));
+}
+
+std::string shape_string(at::IntArrayRef shape) {
+    std::ostringstream s;
+    s << "[";
+    for (size_t i = 0; i < shape.size(); ++i) s << (i ? ", " : "") << shape[i];
+    s << "]";
+    return s.str();
+}
+
+std::vector<uint64_t> parse_seeds(const std::string& text) {
+    std::vector<uint64_t> seeds;
+    std::stringstream all(text);
+    std::string part;
+    auto number = [&](const std::string& s) {
+        size_t used = 0;
+        unsigned long long v = 0;
+        try {
+            v = std::stoull(s, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used == 0 || used != s.size() || s[0] == '-') {
+            throw InputError("'" + text + "' is not a seed list (examples: 7, 1..16, 1,5,9)");
+        }
+        return static_cast<uint64_t>(v);
+    };
+    while (std::getline(all, part, ',')) {
+        const auto dots = part.find("..");
+        if (dots == std::string::npos) {
+            seeds.push_back(number(part));
+            continue;
+        }
+        const uint64_t a = number(part.substr(0, dots)), b = number(part.substr(dots + 2));
+        if (b < a || b - a >= 100000)
+            throw InputError("seed range '" + part + "' is too large or reversed");
+        for (uint64_t s = a; s <= b; ++s) seeds.push_back(s);
+    }
+    if (seeds.empty()) throw InputError("no seeds given");
+    return seeds;
+}
+
+void check_output_path(const std::string& path) {
+    const fs::path p(path);
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) return;
+    const fs::path parent = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    if (!fs::is_directory(parent, ec)) {
+        throw InputError("cannot write '" + path + "': the folder '" + parent.string() +
+                         "' does not exist");
+    }
+    if (access(parent.c_str(), W_OK) != 0) {
+        throw InputError("cannot write '" + path + "': the folder is not writable");
+    }
+}
+
+int run_cli(int argc, char** argv) {
+    CLI::App app{
+        "Latent Studio's command line: StyleGAN2 models, latent codes and images.\n"
+        "Codes and images are .npy files; exit 0 on success, 2 for a usage error, "
+        "3 for a bad input or model."};
+    app.set_version_flag("--version", std::string(LATENT_STUDIO_VERSION));
+    app.require_subcommand(1);
+    int threads = 0;
+    app.add_option("--threads", threads, "CPU threads (default: every core)")
+        ->check(CLI::NonNegativeNumber);
+    std::map<CLI::App*, Runner> runners;
+    auto add = [&](const char* name, const char* help, Runner (*adder)(CLI::App&)) {
+        CLI::App* sub = app.add_subcommand(name, help);
+        runners[sub] = adder(*sub);
+    };
+    add("info", "Print a model's configuration as JSON", add_info);
+    add("generate", "Generate images from z, W+ or seeds", add_generate);
+    add("discriminate", "Run the discriminator on images", add_discriminate);
+    add("bench", "Measure the generator's speed and print JSON", add_bench);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? kOk : kUsage;
+    }
+    try {
+        runtime::init_threads(threads);
+        for (auto& [sub, runner] : runners) {
+            if (sub->parsed()) return runner();
+        }
+        return kUsage;
+    } catch (const UsageError& e) {
+        std::cerr << "latent-studio-cli: " << e.what() << " (see --help)\n";
+        return kUsage;
+    } catch (const InputError& e) {
+        return fail(e.what());
+    } catch (const io::FormatError& e) {
+        return fail(e.what());
+    } catch (const ModelError& e) {
+        return fail(e.what());
+    } catch (const c10::Error& e) {
+        return fail(e.what_without_backtrace());
+    } catch (const std::bad_alloc&) {
+        return fail("out of memory");
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+}
+
+}  // namespace ls::cli

@@ -1,0 +1,21 @@
+// The subcommands of latent-studio-cli. Each registers its options on the CLI11 app and
+// returns the function that runs it (returning the exit code).
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+
+namespace ls::cli {
+
+using Runner = std::function<int()>;
+
+Runner add_info(CLI::App& app);
+Runner add_generate(CLI::App& app);
+Runner add_discriminate(CLI::App& app);
+Runner add_bench(CLI::App& app);
+
+// Parses argv, runs the chosen command, maps errors to exit codes and one stderr line.
+int run_cli(int argc, char** argv);
+
+}  // namespace ls::cli

@@ -1,0 +1,15 @@
+// An 8-bit RGB image in memory: the hand-over between the engine and image files or the GUI.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace ls {
+
+struct RgbImage {
+    int width = 0;
+    int height = 0;
+    std::vector<uint8_t> pixels;  // row-major, 3 bytes per pixel, RGB
+};
+
+}  // namespace ls

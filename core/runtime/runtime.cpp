@@ -1,0 +1,41 @@
+#include "runtime/runtime.h"
+
+#include <ATen/Context.h>
+#include <ATen/Parallel.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace ls::runtime {
+
+void init_threads(int threads) {
+    if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(threads);
+}
+
+int thread_count() {
+    return at::get_num_threads();
+}
+
+at::Device pick_device(const std::string& preference) {
+    if (preference.empty() || preference == "auto") {
+        return at::hasCUDA() ? at::Device(at::kCUDA, 0) : at::Device(at::kCPU);
+    }
+    if (preference == "cpu") return at::kCPU;
+    if (preference.rfind("cuda", 0) == 0) {
+        if (!at::hasCUDA()) {
+            throw std::runtime_error(
+                "no CUDA device is available (this build of LibTorch or "
+                "this machine has none): use --device cpu");
+        }
+        return at::Device(preference);
+    }
+    throw std::runtime_error("unknown device '" + preference + "': use auto, cpu or cuda");
+}
+
+std::string describe_device(const at::Device& device) {
+    if (device.is_cpu()) return "cpu (" + std::to_string(thread_count()) + " threads)";
+    return device.str();
+}
+
+}  // namespace ls::runtime

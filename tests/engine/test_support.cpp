@@ -1,0 +1,37 @@
+#include "test_support.h"
+
+#include <sstream>
+
+#include "io/npy.h"
+#include "model/tensor_npy.h"
+
+namespace ls::test {
+
+std::string fixture(const std::string& relative) {
+    return std::string(LATENT_STUDIO_FIXTURES) + "/stylegan2/" + relative;
+}
+
+at::Tensor load_npy(const std::string& relative) {
+    return npy_to_tensor(io::read_npy(fixture(relative)));
+}
+
+::testing::AssertionResult matches_reference(const at::Tensor& actual, const at::Tensor& expected,
+                                             double max_tol, double mean_tol) {
+    const at::Tensor a = actual.detach().to(at::kCPU, at::kFloat).contiguous();
+    const at::Tensor e = expected.to(at::kFloat);
+    if (a.sizes() != e.sizes()) {
+        std::ostringstream s;
+        s << "shape " << a.sizes() << " != expected " << e.sizes();
+        return ::testing::AssertionFailure() << s.str();
+    }
+    const at::Tensor diff = (a - e).abs();
+    const double max_diff = diff.max().item<double>(), mean_diff = diff.mean().item<double>();
+    if (max_diff <= max_tol && mean_diff <= mean_tol && !a.isnan().any().item<bool>()) {
+        return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure()
+           << "max |diff| " << max_diff << " (tol " << max_tol << "), mean |diff| " << mean_diff
+           << " (tol " << mean_tol << ")";
+}
+
+}  // namespace ls::test

@@ -1,0 +1,18 @@
+// Helpers shared by the engine tests: fixture paths and the fixtures' tolerance.
+#pragma once
+
+#include <ATen/ATen.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace ls::test {
+
+std::string fixture(const std::string& relative);  // under ../shared/fixtures/stylegan2
+at::Tensor load_npy(const std::string& relative);
+
+// The fixtures' tolerance: max |diff| <= 2e-3 and mean |diff| <= 1e-4.
+::testing::AssertionResult matches_reference(const at::Tensor& actual, const at::Tensor& expected,
+                                             double max_tol = 2e-3, double mean_tol = 1e-4);
+
+}  // namespace ls::test
