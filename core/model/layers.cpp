@@ -4,6 +4,8 @@
 
 #include "model/ops.h"
 
+#include <ATen/core/grad_mode.h>
+
 namespace ls::nn {
 
 namespace {
@@ -59,6 +61,14 @@ ModulatedConvImpl::ModulatedConvImpl(int64_t in, int64_t out, int64_t kernel_siz
     if (upsample) blur = register_module("blur", FirFilter(make_fir_kernel(blur_taps) * 4));
 }
 
+Tensor ModulatedConvImpl::upsample_conv(const Tensor& x, const Tensor& kernel) const {
+    Tensor out = ops::conv_transpose_stride2(x, kernel).contiguous(x.suggest_memory_format());
+    // The blur after a transposed convolution: pads (p+1)/2+factor-1 and p/2+1 where
+    // p = len(kernel) - factor - (k - 1), as both reference codes compute it.
+    const int64_t p = blur->kernel.size(0) - 2 - (weight.size(3) - 1);
+    return ops::upfirdn2d(out, blur->kernel, 1, 1, floor_div(p + 1, 2) + 1, floor_div(p, 2) + 1);
+}
+
 Tensor ModulatedConvImpl::forward(const Tensor& x, const Tensor& w) {
     // StyleGAN2's "non-fused" form: scale the activations by the style, convolve with the
     // shared weights, scale the result by the demodulation coefficients. Equal to the
@@ -69,13 +79,7 @@ Tensor ModulatedConvImpl::forward(const Tensor& x, const Tensor& w) {
     Tensor out = x * styles.reshape({n, in, 1, 1});
     const Tensor kernel = (w4 * scale).to(x.dtype());
     if (upsample) {
-        out = ops::conv_transpose_stride2(out, kernel);
-        out = out.contiguous(x.suggest_memory_format());
-        // The blur after a transposed convolution: pad (p+1)/2+factor-1 and p/2+1 where
-        // p = len(kernel) - factor - (k - 1), as both reference codes compute it.
-        const int64_t p = blur->kernel.size(0) - 2 - (weight.size(3) - 1);
-        const int pad0 = floor_div(p + 1, 2) + 1, pad1 = floor_div(p, 2) + 1;
-        out = ops::upfirdn2d(out, blur->kernel, 1, 1, pad0, pad1);
+        out = upsample_conv(out, kernel);
     } else {
         const int64_t pad = weight.size(3) / 2;
         out = at::conv2d(out, kernel.contiguous(x.suggest_memory_format()), {}, {1, 1}, {pad, pad});
@@ -84,6 +88,40 @@ Tensor ModulatedConvImpl::forward(const Tensor& x, const Tensor& w) {
         const Tensor d = ops::demodulation(w4, styles, scale);
         out = out * d.reshape({n, -1, 1, 1}).to(out.dtype());
     }
+    return out;
+}
+
+Tensor ModulatedConvImpl::forward_inference(const Tensor& x, const Tensor& w, double gain,
+                                            const Tensor& bias) {
+    // gain * forward(x, w) + bias, for when no gradient is needed: with one image the style
+    // and the demodulation fold into the weights (one convolution, no pass over the
+    // activations); with more, the passes over the activations are done in place.
+    const int64_t n = x.size(0), in = x.size(1);
+    const auto format = x.suggest_memory_format();
+    const int64_t pad = weight.size(3) / 2;
+    const Tensor styles = modulation->forward(w);
+    const Tensor w4 = weight.squeeze(0);
+    const Tensor coef = demodulate ? ops::demodulation(w4, styles, scale) * gain
+                                   : at::full({n, w4.size(0)}, gain, styles.options());
+    const Tensor b = bias.defined() ? bias.reshape({1, -1, 1, 1}).to(x.dtype()) : Tensor();
+    Tensor out;
+    if (n == 1) {
+        const Tensor kernel =
+            (w4 * (styles.reshape({1, in, 1, 1}) * scale) * coef.reshape({-1, 1, 1, 1}))
+                .to(x.dtype());
+        if (!upsample) {
+            return at::conv2d(x, kernel.contiguous(format), bias.defined() ? b.flatten() : Tensor(),
+                              {1, 1}, {pad, pad});
+        }
+        out = upsample_conv(x, kernel);
+    } else {
+        const Tensor xm = x * styles.reshape({n, in, 1, 1}).to(x.dtype());
+        const Tensor kernel = (w4 * scale).to(x.dtype());
+        out = upsample ? upsample_conv(xm, kernel)
+                       : at::conv2d(xm, kernel.contiguous(format), {}, {1, 1}, {pad, pad});
+        out.mul_(coef.reshape({n, -1, 1, 1}).to(out.dtype()));
+    }
+    if (b.defined()) out.add_(b);
     return out;
 }
 
@@ -113,7 +151,16 @@ StyledConvImpl::StyledConvImpl(int64_t in, int64_t out, int64_t style_dim, bool 
 
 Tensor StyledConvImpl::forward(const Tensor& x, const Tensor& w, const Tensor& n,
                                std::optional<double> clamp) {
-    return activate->forward(noise->forward(conv->forward(x, w), n), clamp);
+    if (at::GradMode::is_enabled()) {
+        return activate->forward(noise->forward(conv->forward(x, w), n), clamp);
+    }
+    // Without gradients: lrelu(y) * g = lrelu(g * y) for g > 0, so the gain sqrt(2) goes
+    // into the convolution, and bias, noise, activation and clamp run in place.
+    Tensor out = conv->forward_inference(x, w, kSqrt2, activate->bias * kSqrt2);
+    if (n.defined()) out.add_((n * (noise->weight * kSqrt2)).to(out.dtype()));
+    at::leaky_relu_(out, 0.2);
+    if (clamp) out.clamp_(-*clamp, *clamp);
+    return out;
 }
 
 ToRGBImpl::ToRGBImpl(int64_t in, int64_t style_dim, int64_t img_channels, bool up,
@@ -126,14 +173,15 @@ ToRGBImpl::ToRGBImpl(int64_t in, int64_t style_dim, int64_t img_channels, bool u
 
 Tensor ToRGBImpl::forward(const Tensor& x, const Tensor& w, const Tensor& skip,
                           std::optional<double> clamp) {
-    Tensor out = conv->forward(x, w) + bias;
-    if (clamp) out = out.clamp(-*clamp, *clamp);
+    const bool grad = at::GradMode::is_enabled();
+    Tensor out = grad ? conv->forward(x, w) + bias : conv->forward_inference(x, w, 1.0, bias);
+    if (clamp) out = grad ? out.clamp(-*clamp, *clamp) : out.clamp_(-*clamp, *clamp);
     if (skip.defined()) {
         // Upsample: pads (p+1)/2+factor-1 and p/2 with p = len(kernel) - factor.
         const int64_t p = upsample->kernel.size(0) - 2;
         const Tensor up =
             ops::upfirdn2d(skip, upsample->kernel, 2, 1, floor_div(p + 1, 2) + 1, floor_div(p, 2));
-        out = out + up;
+        out = grad ? out + up : out.add_(up);
     }
     return out;
 }

@@ -134,3 +134,26 @@ TEST(Discriminator, SupportsTheR1PenaltysSecondDerivative) {
 
 }  // namespace
 }  // namespace ls
+
+namespace ls {
+namespace {
+
+TEST(Generator, InferencePathEqualsTheDifferentiablePath) {
+    // Without gradients the engine folds styles into weights (one image) or works in place
+    // (several); both must equal the differentiable form, with clamping and noise active.
+    Model m = random_model(odd_config(), std::nullopt, 12);
+    auto& g = *m.generator;
+    for (auto& p : g.named_parameters()) {
+        if (p.key().find("noise.weight") != std::string::npos) p.value().detach().fill_(0.3);
+    }
+    for (int64_t batch : {1, 3}) {
+        const at::Tensor wplus = g.z_to_wplus(at::randn({batch, 24})).detach();
+        const at::Tensor reference = g.synthesis(wplus).detach();
+        torch::NoGradGuard no_grad;
+        EXPECT_TRUE(test::matches_reference(g.synthesis(wplus), reference, 1e-5, 1e-6))
+            << "batch " << batch;
+    }
+}
+
+}  // namespace
+}  // namespace ls
