@@ -238,7 +238,9 @@ ResBlockImpl::ResBlockImpl(int64_t in, int64_t out, const std::vector<float>& bl
 
 Tensor ResBlockImpl::forward(const Tensor& x, std::optional<double> clamp) {
     const Tensor out = conv2->forward(conv1->forward(x, clamp), clamp);
-    const Tensor s = skip->forward(x, clamp);
+    // No clamp on the skip: stylegan2-ada's DiscriminatorBlock builds its skip Conv2dLayer
+    // without conv_clamp (only fromrgb, conv0 and conv1 get it).
+    const Tensor s = skip->forward(x, std::nullopt);
     return (out + s) * (1.0 / kSqrt2);
 }
 
