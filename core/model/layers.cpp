@@ -61,12 +61,34 @@ ModulatedConvImpl::ModulatedConvImpl(int64_t in, int64_t out, int64_t kernel_siz
     if (upsample) blur = register_module("blur", FirFilter(make_fir_kernel(blur_taps) * 4));
 }
 
-Tensor ModulatedConvImpl::upsample_conv(const Tensor& x, const Tensor& kernel) const {
-    Tensor out = ops::conv_transpose_stride2(x, kernel).contiguous(x.suggest_memory_format());
+Tensor ModulatedConvImpl::upsample_conv(const Tensor& x) {
     // The blur after a transposed convolution: pads (p+1)/2+factor-1 and p/2+1 where
     // p = len(kernel) - factor - (k - 1), as both reference codes compute it.
     const int64_t p = blur->kernel.size(0) - 2 - (weight.size(3) - 1);
-    return ops::upfirdn2d(out, blur->kernel, 1, 1, floor_div(p + 1, 2) + 1, floor_div(p, 2) + 1);
+    const int pad0 = floor_div(p + 1, 2) + 1, pad1 = floor_div(p, 2) + 1;
+    // Both steps as one polyphase convolution (CPUs are slow at conv_transpose2d and at
+    // depthwise blurs). Without gradients the packed kernel is kept until the weights change.
+    const bool keep = !at::GradMode::is_enabled();
+    const bool stale = !packed_.kernel.defined() || packed_for_ != weight.data_ptr() ||
+                       packed_version_ != weight._version() + blur->kernel._version();
+    if (!keep || stale) {
+        Tensor composite;
+        int64_t u_lo = 0;
+        const Tensor kernel = weight.squeeze(0) * scale;
+        if (!ops::compose_upsample_kernel(kernel, blur->kernel, pad0, pad1, &composite, &u_lo)) {
+            // A filter for which the composite does not apply: the two steps as written.
+            Tensor out = ops::conv_transpose_stride2(x, kernel.to(x.dtype()))
+                             .contiguous(x.suggest_memory_format());
+            return ops::upfirdn2d(out, blur->kernel, 1, 1, pad0, pad1);
+        }
+        ops::PolyphaseKernel packed = ops::pack_polyphase(composite, u_lo);
+        if (!keep) return ops::upsample2x_polyphase(x, packed);
+        packed.kernel = packed.kernel.contiguous(x.suggest_memory_format());
+        packed_ = packed;
+        packed_for_ = weight.data_ptr();
+        packed_version_ = weight._version() + blur->kernel._version();
+    }
+    return ops::upsample2x_polyphase(x, packed_);
 }
 
 Tensor ModulatedConvImpl::forward(const Tensor& x, const Tensor& w) {
@@ -77,11 +99,11 @@ Tensor ModulatedConvImpl::forward(const Tensor& x, const Tensor& w) {
     const Tensor styles = modulation->forward(w);  // [N, in]
     const Tensor w4 = weight.squeeze(0);           // [out, in, k, k]
     Tensor out = x * styles.reshape({n, in, 1, 1});
-    const Tensor kernel = (w4 * scale).to(x.dtype());
     if (upsample) {
-        out = upsample_conv(out, kernel);
+        out = upsample_conv(out);
     } else {
         const int64_t pad = weight.size(3) / 2;
+        const Tensor kernel = (w4 * scale).to(x.dtype());
         out = at::conv2d(out, kernel.contiguous(x.suggest_memory_format()), {}, {1, 1}, {pad, pad});
     }
     if (demodulate) {
@@ -93,9 +115,9 @@ Tensor ModulatedConvImpl::forward(const Tensor& x, const Tensor& w) {
 
 Tensor ModulatedConvImpl::forward_inference(const Tensor& x, const Tensor& w, double gain,
                                             const Tensor& bias) {
-    // gain * forward(x, w) + bias, for when no gradient is needed: with one image the style
-    // and the demodulation fold into the weights (one convolution, no pass over the
-    // activations); with more, the passes over the activations are done in place.
+    // gain * forward(x, w) + bias, for when no gradient is needed: with one image and no
+    // upsampling the style and the demodulation fold into the weights (one convolution, no
+    // pass over the activations); otherwise the passes over the activations run in place.
     const int64_t n = x.size(0), in = x.size(1);
     const auto format = x.suggest_memory_format();
     const int64_t pad = weight.size(3) / 2;
@@ -104,23 +126,18 @@ Tensor ModulatedConvImpl::forward_inference(const Tensor& x, const Tensor& w, do
     const Tensor coef = demodulate ? ops::demodulation(w4, styles, scale) * gain
                                    : at::full({n, w4.size(0)}, gain, styles.options());
     const Tensor b = bias.defined() ? bias.reshape({1, -1, 1, 1}).to(x.dtype()) : Tensor();
-    Tensor out;
-    if (n == 1) {
+    if (n == 1 && !upsample) {
         const Tensor kernel =
             (w4 * (styles.reshape({1, in, 1, 1}) * scale) * coef.reshape({-1, 1, 1, 1}))
                 .to(x.dtype());
-        if (!upsample) {
-            return at::conv2d(x, kernel.contiguous(format), bias.defined() ? b.flatten() : Tensor(),
-                              {1, 1}, {pad, pad});
-        }
-        out = upsample_conv(x, kernel);
-    } else {
-        const Tensor xm = x * styles.reshape({n, in, 1, 1}).to(x.dtype());
-        const Tensor kernel = (w4 * scale).to(x.dtype());
-        out = upsample ? upsample_conv(xm, kernel)
-                       : at::conv2d(xm, kernel.contiguous(format), {}, {1, 1}, {pad, pad});
-        out.mul_(coef.reshape({n, -1, 1, 1}).to(out.dtype()));
+        return at::conv2d(x, kernel.contiguous(format), bias.defined() ? b.flatten() : Tensor(),
+                          {1, 1}, {pad, pad});
     }
+    const Tensor xm = x * styles.reshape({n, in, 1, 1}).to(x.dtype());
+    Tensor out = upsample ? upsample_conv(xm)
+                          : at::conv2d(xm, (w4 * scale).to(x.dtype()).contiguous(format), {},
+                                       {1, 1}, {pad, pad});
+    out.mul_(coef.reshape({n, -1, 1, 1}).to(out.dtype()));
     if (b.defined()) out.add_(b);
     return out;
 }
@@ -180,7 +197,7 @@ Tensor ToRGBImpl::forward(const Tensor& x, const Tensor& w, const Tensor& skip,
         // Upsample: pads (p+1)/2+factor-1 and p/2 with p = len(kernel) - factor.
         const int64_t p = upsample->kernel.size(0) - 2;
         const Tensor up =
-            ops::upfirdn2d(skip, upsample->kernel, 2, 1, floor_div(p + 1, 2) + 1, floor_div(p, 2));
+            ops::upsample2d(skip, upsample->kernel, floor_div(p + 1, 2) + 1, floor_div(p, 2));
         out = grad ? out + up : out.add_(up);
     }
     return out;

@@ -7,6 +7,8 @@
 #include <torch/nn/module.h>
 #include <torch/nn/pimpl.h>
 
+#include "model/ops.h"
+
 #include <optional>
 #include <vector>
 
@@ -61,8 +63,13 @@ class ModulatedConvImpl : public torch::nn::Module {
     bool demodulate, upsample;
 
   private:
-    // The stride-2 transposed convolution with `kernel` [out, in, k, k], then the blur.
-    Tensor upsample_conv(const Tensor& x, const Tensor& kernel) const;
+    // The stride-2 transposed convolution with the scaled weights, then the blur, on the
+    // already modulated x.
+    Tensor upsample_conv(const Tensor& x);
+
+    ops::PolyphaseKernel packed_;  // kept between calls without gradients
+    const void* packed_for_ = nullptr;
+    uint32_t packed_version_ = 0;
 };
 TORCH_MODULE(ModulatedConv);
 

@@ -28,6 +28,31 @@ at::Tensor demodulation(const at::Tensor& weight, const at::Tensor& styles, doub
 // weight is [Cout, Cin, k, k]. Output [N, Cout, 2H + k - 2, 2W + k - 2].
 at::Tensor conv_transpose_stride2(const at::Tensor& x, const at::Tensor& weight);
 
+// A stride-2 transposed correlation in polyphase form: for each output row phase b and
+// column phase c, z[2m + b, 2n + c] = sum_{j,l} x[m + j, n + l] * D[b - 2j - u_lo, c - 2l - u_lo]
+// (D's index u runs from u_lo). This is every "upsample by 2 and filter" of StyleGAN2:
+// conv_transpose2d followed by a blur, and upfirdn2d with up = 2, once D is the composite
+// kernel (compose_upsample_kernel / the FIR filter itself). One ordinary convolution computes
+// all four phases as 4 * Cout channels; a pixel shuffle interleaves them.
+struct PolyphaseKernel {
+    at::Tensor kernel;  // [4 * Cout, Cin / groups, S, S], channel o * 4 + b * 2 + c
+    int64_t pad_before = 0, pad_after = 0;
+};
+// D is [Cout, Cin / groups, L, L].
+PolyphaseKernel pack_polyphase(const at::Tensor& D, int64_t u_lo);
+// Output [N, Cout, 2H, 2W], in x's memory format.
+at::Tensor upsample2x_polyphase(const at::Tensor& x, const PolyphaseKernel& k, int64_t groups = 1);
+
+// The composite kernel of "conv_transpose2d(weight, stride 2), then upfirdn2d(f, pad0, pad1)":
+// D = weight (*) flip(f), whose index starts at u_lo = pad0 - len(f) + 1. Returns false (and
+// leaves D undefined) when that pipeline does not output exactly 2H rows.
+bool compose_upsample_kernel(const at::Tensor& weight, const at::Tensor& f, int pad0, int pad1,
+                             at::Tensor* D, int64_t* u_lo);
+
+// upfirdn2d(x, f, up = 2, down = 1, pad0, pad1), through the polyphase form when it gives
+// exactly 2H rows (pad0 + pad1 = len(f) - 1), else through upfirdn2d itself.
+at::Tensor upsample2d(const at::Tensor& x, const at::Tensor& f, int pad0, int pad1);
+
 // The minibatch standard-deviation feature of the discriminator's epilogue.
 at::Tensor minibatch_stddev(const at::Tensor& x, int group_size, int num_channels);
 

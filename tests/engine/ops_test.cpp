@@ -124,3 +124,41 @@ TEST(Ops, MinibatchStddevFollowsItsDefinition) {
 
 }  // namespace
 }  // namespace ls
+
+namespace ls {
+namespace {
+
+TEST(Ops, PolyphaseUpsamplingEqualsUpfirdn2d) {
+    at::manual_seed(5);
+    const at::Tensor f = at::rand({4, 4});
+    for (bool channels_last : {false, true}) {
+        at::Tensor x = at::randn({2, 3, 5, 7});
+        if (channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        EXPECT_TRUE(matches_reference(ops::upsample2d(x, f, 2, 1),
+                                      naive_upfirdn2d(x.contiguous(), f, 2, 1, 2, 1), 1e-5, 1e-6))
+            << "channels-last " << channels_last;
+    }
+}
+
+TEST(Ops, ComposedUpsamplingEqualsTransposedConvolutionThenBlur) {
+    at::manual_seed(6);
+    const at::Tensor w = at::randn({4, 5, 3, 3});
+    const at::Tensor f = at::rand({4, 4});
+    at::Tensor D;
+    int64_t u_lo = 0;
+    ASSERT_TRUE(ops::compose_upsample_kernel(w, f, 1, 1, &D, &u_lo));
+    for (bool channels_last : {false, true}) {
+        at::Tensor x = at::randn({2, 5, 6, 4});
+        const at::Tensor expected = naive_upfirdn2d(
+            at::conv_transpose2d(x, w.transpose(0, 1), {}, 2).contiguous(), f, 1, 1, 1, 1);
+        if (channels_last) x = x.contiguous(at::MemoryFormat::ChannelsLast);
+        EXPECT_TRUE(matches_reference(ops::upsample2x_polyphase(x, ops::pack_polyphase(D, u_lo)),
+                                      expected, 1e-4, 1e-5))
+            << "channels-last " << channels_last;
+    }
+    // A pipeline that does not give 2H rows is declined.
+    EXPECT_FALSE(ops::compose_upsample_kernel(w, f, 2, 2, &D, &u_lo));
+}
+
+}  // namespace
+}  // namespace ls
