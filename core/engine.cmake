@@ -7,11 +7,26 @@ add_library(latent_engine STATIC
   model/discriminator.cpp
   model/checkpoint.cpp
   model/model.cpp
+  model/default_model.cpp
   model/tensor_npy.cpp
   runtime/runtime.cpp
+  edit/layer_range.cpp
+  edit/sefa.cpp
+  edit/direction_file.cpp
+  edit/scores_csv.cpp
+  edit/boundary.cpp
+  edit/conditional.cpp
+  edit/ganspace.cpp
+  edit/pair_direction.cpp
+  edit/edit_stack.cpp
+  edit/incremental_renderer.cpp
+  edit/grid_render.cpp
 )
 target_include_directories(latent_engine PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_link_libraries(latent_engine PUBLIC latent_io ${TORCH_LIBRARIES})
+target_compile_definitions(latent_engine PRIVATE
+  LATENT_STUDIO_SOURCE_MODELS_DIR="${PROJECT_SOURCE_DIR}/models")
+# liblinear: the linear SVM of InterFaceGAN's boundaries (edit/boundary.cpp).
+target_link_libraries(latent_engine PUBLIC latent_io ${TORCH_LIBRARIES} PRIVATE linear)
 target_include_directories(latent_engine SYSTEM PUBLIC ${TORCH_INCLUDE_DIRS})
 # The torch headers are the slow part of every engine file: compile them once.
 target_precompile_headers(latent_engine PRIVATE <ATen/ATen.h> <torch/nn/module.h>
@@ -20,7 +35,7 @@ latent_studio_warnings(latent_engine)
 
 # Image files (OpenCV): kept apart so that the engine builds on hosts without OpenCV.
 if(LATENT_STUDIO_BUILD_CLI_IMAGES)
-  add_library(latent_imaging STATIC imaging/image_file.cpp)
+  add_library(latent_imaging STATIC imaging/image_file.cpp imaging/grid_image.cpp)
   target_include_directories(latent_imaging PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(latent_imaging PUBLIC latent_io PRIVATE opencv_core opencv_imgproc
                         opencv_imgcodecs)

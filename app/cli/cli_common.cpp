@@ -10,6 +10,7 @@
 
 #include "commands.h"
 #include "io/npy.h"
+#include "model/default_model.h"
 #include "model/tensor_npy.h"
 #include "runtime/runtime.h"
 
@@ -18,12 +19,6 @@ namespace fs = std::filesystem;
 namespace ls::cli {
 
 namespace {
-
-fs::path executable_dir() {
-    std::error_code ec;
-    const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    return ec ? fs::path() : exe.parent_path();
-}
 
 // The first line of a message: errors are reported as one line.
 std::string first_line(const std::string& text) {
@@ -38,43 +33,10 @@ int fail(const std::string& message) {
 
 }  // namespace
 
-std::optional<std::string> default_model_path() {
-    if (const char* env = std::getenv("LATENT_STUDIO_MODEL"); env && *env) return std::string(env);
-    std::vector<fs::path> dirs = {executable_dir() / ".." / "share" / "latent-studio" / "models",
-                                  fs::path(LATENT_STUDIO_SOURCE_MODELS_DIR)};
-    for (const auto& dir : dirs) {
-        const fs::path manifest = dir / "default" / "manifest.json";
-        std::error_code ec;
-        if (fs::is_regular_file(manifest, ec)) return manifest.string();
-    }
-    return std::nullopt;
-}
-
 Model open_model(const std::string& path, const std::string& device_name) {
-    const at::Device device = runtime::pick_device(device_name);
-    if (!path.empty()) return load_model(path, device);
-    if (auto found = default_model_path()) {
-        // A manifest points at the model file beside it; a plain path is the model itself.
-        fs::path p(*found);
-        if (p.extension() == ".json") {
-            throw InputError("the embedded model's manifest '" + p.string() +
-                             "' cannot be read by this version");
-        }
-        return load_model(p.string(), device);
-    }
-    // No trained default model ships yet: an untrained network keeps every command usable.
-    std::cerr << "latent-studio-cli: note: no default model is installed; using an untrained "
-                 "placeholder network (random weights). Pass --model FILE for a real one.\n";
-    GeneratorConfig g;
-    g.resolution = 64;
-    g.z_dim = g.w_dim = 128;
-    g.mapping_layers = 4;
-    g.channels = {{4, 128}, {8, 128}, {16, 128}, {32, 64}, {64, 32}};
-    DiscriminatorConfig d;
-    d.resolution = 64;
-    d.channels = g.channels;
-    Model m = random_model(g, d, 0, device);
-    m.path = "(untrained placeholder)";
+    std::string note;
+    Model m = open_model_or_default(path, runtime::pick_device(device_name), &note);
+    if (!note.empty()) std::cerr << "latent-studio-cli: note: " << note << "\n";
     return m;
 }
 
@@ -155,6 +117,10 @@ int run_cli(int argc, char** argv) {
     add("generate", "Generate images from z, W+ or seeds", add_generate);
     add("discriminate", "Run the discriminator on images", add_discriminate);
     add("bench", "Measure the generator's speed and print JSON", add_bench);
+    add("directions", "Discover or build directions: sefa, pca, boundary, pair", add_directions);
+    add("edit", "Apply directions to W+ codes", add_edit);
+    add("grid", "One edit at several layer ranges and strengths, as one image", add_grid);
+    add("bench-edit", "Time SeFa and incremental renders; print JSON", add_bench_edit);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

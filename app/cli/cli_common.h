@@ -30,9 +30,6 @@ class UsageError : public std::runtime_error {
 
 // The model named on the command line, or the embedded default model when `path` is empty.
 Model open_model(const std::string& path, const std::string& device);
-// Where the embedded default model is, if it is installed (models/default/manifest.json
-// beside the sources or ../share/latent-studio/models relative to the executable).
-std::optional<std::string> default_model_path();
 
 // A float32 .npy as a tensor; its shape is checked by the caller.
 at::Tensor read_npy_tensor(const std::string& path);

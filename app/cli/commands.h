@@ -14,6 +14,10 @@ Runner add_info(CLI::App& app);
 Runner add_generate(CLI::App& app);
 Runner add_discriminate(CLI::App& app);
 Runner add_bench(CLI::App& app);
+Runner add_directions(CLI::App& app);
+Runner add_edit(CLI::App& app);
+Runner add_grid(CLI::App& app);
+Runner add_bench_edit(CLI::App& app);
 
 // Parses argv, runs the chosen command, maps errors to exit codes and one stderr line.
 int run_cli(int argc, char** argv);

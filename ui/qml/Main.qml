@@ -1,49 +1,255 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
+import QtQuick.Dialogs
+import LatentStudio
 
-// The editor's main window. For now a bare window: the canvas, the edit panel and the
-// inference worker come with the editor issue.
+// The editor's main window: the canvas in the middle, the model, truncation and edit list on
+// the right, a status bar below; menus and shortcuts as photo editors have them.
 ApplicationWindow {
     id: window
-    width: 1100
-    height: 720
+    objectName: "mainWindow"
+    width: 1200
+    height: 780
     visible: true
-    title: qsTr("Latent Studio")
+    title: (editor.sessionUrl.toString() !== "" ? fileName(editor.sessionUrl) : qsTr("Untitled"))
+           + (editor.dirty ? " *" : "") + " — Latent Studio"
+
+    property bool darkTheme: false
+    palette {
+        window: darkTheme ? "#2b2b2b" : "#efefef"
+        windowText: darkTheme ? "#e6e6e6" : "#1a1a1a"
+        base: darkTheme ? "#1e1e1e" : "#ffffff"
+        text: darkTheme ? "#e6e6e6" : "#1a1a1a"
+        button: darkTheme ? "#3a3a3a" : "#e4e4e4"
+        buttonText: darkTheme ? "#e6e6e6" : "#1a1a1a"
+        highlight: "#3d7fd9"
+    }
+
+    function fileName(url) { const s = url.toString(); return s.substring(s.lastIndexOf("/") + 1) }
+
+    EditorController {
+        id: editor
+        objectName: "editor"
+        onErrorOccurred: function(message) { errorPopup.show(message) }
+    }
+
+    // ---- actions (menus, toolbar and shortcuts share them)
+    Action { id: undoAction; text: qsTr("&Undo %1").arg(editor.undoText); enabled: editor.canUndo; shortcut: StandardKey.Undo; onTriggered: editor.undo() }
+    Action { id: redoAction; text: qsTr("&Redo %1").arg(editor.redoText); enabled: editor.canRedo; shortcut: "Ctrl+Shift+Z"; onTriggered: editor.redo() }
+    Shortcut { sequence: "Ctrl+Y"; onActivated: editor.redo() }
+    Action { id: saveAction; text: qsTr("&Save Session"); shortcut: StandardKey.Save; onTriggered: save() }
+    Action { id: saveAsAction; text: qsTr("Save Session &As…"); shortcut: "Ctrl+Shift+S"; onTriggered: saveDialog.open() }
+    Action { id: openSessionAction; text: qsTr("&Open Session…"); shortcut: StandardKey.Open; onTriggered: openSessionDialog.open() }
+    Action { id: openCodeAction; text: qsTr("Open &Code (.npy)…"); onTriggered: openCodeDialog.open() }
+    Action { id: openModelAction; text: qsTr("Open &Model…"); shortcut: "Ctrl+M"; onTriggered: openModelDialog.open() }
+    Action { id: addDirectionAction; text: qsTr("Add &Direction (.npy)…"); shortcut: "Ctrl+D"; onTriggered: addDirectionDialog.open() }
+    Action { id: exportAction; text: qsTr("&Export Image…"); shortcut: "Ctrl+E"; onTriggered: exportDialog.open() }
+    Action { id: sampleAction; text: qsTr("New &Random Sample"); shortcut: "R"; onTriggered: editor.randomSample() }
+    Action { id: fitAction; text: qsTr("&Fit"); shortcut: "Ctrl+0"; onTriggered: canvasView.fit() }
+    Action { id: actualAction; text: qsTr("&100 %"); shortcut: "Ctrl+1"; onTriggered: canvasView.actualSize() }
+    Action { id: splitAction; text: qsTr("&Split Before/After"); checkable: true; shortcut: "Ctrl+\\"; onToggled: canvasView.splitView = checked }
+    Action { id: darkAction; text: qsTr("&Dark Theme"); checkable: true; onToggled: window.darkTheme = checked }
+    Action { id: prefsAction; text: qsTr("&Preferences…"); shortcut: StandardKey.Preferences; onTriggered: prefs.open() }
+    Action { id: quitAction; text: qsTr("&Quit"); shortcut: StandardKey.Quit; onTriggered: window.close() }
+
+    function save() {
+        if (editor.sessionUrl.toString() === "") saveDialog.open()
+        else editor.saveSession(editor.sessionUrl)
+    }
 
     menuBar: MenuBar {
         Menu {
             title: qsTr("&File")
-            Action {
-                text: qsTr("&Quit")
-                shortcut: StandardKey.Quit
-                onTriggered: Qt.quit()
+            MenuItem { action: openSessionAction }
+            MenuItem { action: openCodeAction }
+            MenuItem { action: openModelAction }
+            MenuSeparator {}
+            MenuItem { action: saveAction }
+            MenuItem { action: saveAsAction }
+            MenuItem { action: exportAction }
+            MenuSeparator {}
+            MenuItem { action: prefsAction }
+            MenuItem { action: quitAction }
+        }
+        Menu {
+            title: qsTr("&Edit")
+            MenuItem { action: undoAction }
+            MenuItem { action: redoAction }
+            MenuSeparator {}
+            MenuItem { action: sampleAction }
+            MenuItem { action: addDirectionAction }
+        }
+        Menu {
+            title: qsTr("&View")
+            MenuItem { action: fitAction }
+            MenuItem { action: actualAction }
+            MenuItem { action: splitAction }
+            MenuItem { action: darkAction }
+        }
+    }
+
+    header: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            ToolButton { action: undoAction; text: qsTr("Undo"); ToolTip.visible: hovered; ToolTip.text: undoAction.text }
+            ToolButton { action: redoAction; text: qsTr("Redo"); ToolTip.visible: hovered; ToolTip.text: redoAction.text }
+            ToolSeparator {}
+            Label { text: qsTr("Seed") }
+            SpinBox {
+                id: seedBox
+                objectName: "seedBox"
+                from: 0; to: 2147483647
+                editable: true
+                value: Math.max(0, editor.seed)
+                onValueModified: editor.newSample(value)
+            }
+            ToolButton { action: sampleAction; text: qsTr("Random (R)") }
+            ToolSeparator {}
+            ToolButton { action: splitAction; text: qsTr("Split") }
+            ToolButton { action: fitAction; text: qsTr("Fit") }
+            ToolButton { action: actualAction; text: qsTr("100 %") }
+            Item { Layout.fillWidth: true }
+            ToolButton { action: exportAction; text: qsTr("Export…") }
+        }
+    }
+
+    SplitView {
+        anchors.fill: parent
+        CanvasView {
+            id: canvasView
+            objectName: "canvasView"
+            SplitView.fillWidth: true
+            image: editor.image
+            original: editor.original
+        }
+        Pane {
+            SplitView.preferredWidth: 360
+            SplitView.minimumWidth: 280
+            ColumnLayout {
+                anchors.fill: parent
+                spacing: 8
+                GroupBox {
+                    title: qsTr("Model")
+                    Layout.fillWidth: true
+                    ColumnLayout {
+                        Label { text: editor.ready ? editor.modelName : qsTr("Loading…"); font.bold: true }
+                        Label { text: qsTr("%1 px, %2 layers, %3").arg(editor.resolution).arg(editor.numLayers).arg(editor.device); opacity: 0.7 }
+                    }
+                }
+                RowLayout {
+                    Layout.fillWidth: true
+                    Label { text: qsTr("Truncation") }
+                    Slider {
+                        id: truncationSlider
+                        objectName: "truncationSlider"
+                        Layout.fillWidth: true
+                        from: 0; to: 1.5
+                        value: editor.truncation
+                        onMoved: editor.setTruncation(value, false)
+                        onPressedChanged: if (!pressed) editor.setTruncation(value, true)
+                    }
+                    Label { text: editor.truncation.toFixed(2); font.family: "monospace" }
+                }
+                RowLayout {
+                    Label { text: qsTr("Edits"); font.bold: true; Layout.fillWidth: true }
+                    Button { action: addDirectionAction; text: qsTr("Add…") }
+                }
+                Label {
+                    visible: editList.count === 0
+                    Layout.fillWidth: true
+                    wrapMode: Text.WordWrap
+                    opacity: 0.7
+                    text: qsTr("No directions yet. Add a direction (.npy: an InterFaceGAN boundary "
+                               + "or SeFa directions from latent-studio-cli directions) or drop one here.")
+                }
+                ListView {
+                    id: editList
+                    objectName: "editList"
+                    Layout.fillWidth: true
+                    Layout.fillHeight: true
+                    clip: true
+                    spacing: 4
+                    model: editor.edits
+                    delegate: EditRow {
+                        required property int index
+                        required property string name
+                        required property real strength
+                        required property bool editEnabled
+                        required property int firstLayer
+                        required property int lastLayer
+                        required property real range
+                        width: ListView.view.width
+                        numLayers: editor.numLayers
+                        presetProvider: function(n) { return editor.layerPreset(n) }
+                        onStrengthMoved: function(value, done) { editor.setStrength(index, value, done) }
+                        onResetRequested: editor.resetStrength(index)
+                        onEnabledToggled: function(on) { editor.setEditEnabled(index, on) }
+                        onLayersChosen: function(first, last) { editor.setLayers(index, first, last) }
+                        onRemoveRequested: editor.removeEdit(index)
+                    }
+                }
             }
         }
     }
 
-    ColumnLayout {
-        anchors.centerIn: parent
-        spacing: 12
-        Label {
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("Latent Studio")
-            font.pixelSize: 32
-        }
-        Label {
-            Layout.alignment: Qt.AlignHCenter
-            text: qsTr("The engine is ready; the editor's canvas and sliders are being built.\n"
-                       + "Meanwhile, latent-studio-cli generates images from any StyleGAN2 model.")
-            horizontalAlignment: Text.AlignHCenter
-            opacity: 0.7
+    footer: ToolBar {
+        RowLayout {
+            anchors.fill: parent
+            Label { text: editor.device; leftPadding: 8; opacity: 0.8 }
+            ToolSeparator {}
+            Label { objectName: "renderTime"; text: qsTr("%1 ms").arg(editor.renderMs.toFixed(0)); opacity: 0.8 }
+            ToolSeparator {}
+            Label { objectName: "statusLabel"; text: editor.status; elide: Text.ElideRight; Layout.fillWidth: true }
+            Label { text: qsTr("zoom %1 %").arg(Math.round((canvasView.zoom > 0 ? canvasView.zoom : canvasView.canvas.fitZoom) * 100)); rightPadding: 8; opacity: 0.8 }
         }
     }
 
-    footer: ToolBar {
-        Label {
-            anchors.verticalCenter: parent.verticalCenter
-            leftPadding: 8
-            text: qsTr("Ready")
-        }
+    DropArea {
+        anchors.fill: parent
+        onDropped: function(drop) { for (const url of drop.urls) editor.openFile(url) }
+    }
+
+    FileDialog { id: saveDialog; fileMode: FileDialog.SaveFile; nameFilters: [qsTr("Sessions (*.json)")]; defaultSuffix: "json"; onAccepted: editor.saveSession(selectedFile) }
+    FileDialog { id: openSessionDialog; nameFilters: [qsTr("Sessions (*.json)")]; onAccepted: editor.openSession(selectedFile) }
+    FileDialog { id: openCodeDialog; nameFilters: [qsTr("Latent codes (*.npy)")]; onAccepted: editor.openCode(selectedFile) }
+    FileDialog { id: addDirectionDialog; nameFilters: [qsTr("Directions (*.npy)")]; onAccepted: editor.addDirection(selectedFile) }
+    FileDialog { id: openModelDialog; nameFilters: [qsTr("Models (*.pt *.pkl)")]; onAccepted: editor.loadModel(selectedFile) }
+    FileDialog {
+        id: exportDialog
+        fileMode: FileDialog.SaveFile
+        nameFilters: [qsTr("PNG (*.png)"), qsTr("JPEG (*.jpg *.jpeg)")]
+        defaultSuffix: "png"
+        onAccepted: editor.exportImage(selectedFile, 92, true)
+    }
+    PreferencesDialog { id: prefs; editor: editor; anchors.centerIn: parent }
+
+    Dialog {
+        id: recoveryDialog
+        objectName: "recoveryDialog"
+        property bool shown: false
+        title: qsTr("Restore unsaved work?")
+        anchors.centerIn: parent
+        modal: true
+        standardButtons: Dialog.Yes | Dialog.Discard
+        Label { text: qsTr("Latent Studio did not close cleanly last time. Restore the work it autosaved?") }
+        onAccepted: editor.restoreRecovery()
+        onDiscarded: { editor.discardRecovery(); close() }
+    }
+    Connections {
+        target: editor
+        function onModelChanged() { if (editor.recoveryAvailable && !recoveryDialog.shown) { recoveryDialog.shown = true; recoveryDialog.open() } }
+    }
+    Popup {
+        id: errorPopup
+        objectName: "errorPopup"
+        property alias text: errorLabel.text
+        function show(message) { text = message; open(); errorTimer.restart() }
+        x: (window.width - width) / 2
+        y: window.height - height - 60
+        padding: 12
+        background: Rectangle { color: "#b3261e"; radius: 6 }
+        Label { id: errorLabel; color: "white"; wrapMode: Text.WordWrap; width: Math.min(implicitWidth, window.width * 0.7) }
+        Timer { id: errorTimer; interval: 6000; onTriggered: errorPopup.close() }
     }
 }

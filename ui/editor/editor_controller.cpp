@@ -1,0 +1,437 @@
+#include "editor_controller.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QImageWriter>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+#include <QSaveFile>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QUndoCommand>
+
+#include "engine/render_engine.h"
+#include "io/npy.h"
+#include "session_file.h"
+
+namespace ls::ui {
+
+namespace {
+
+// One undoable change: the editor's whole state before and after it (the state is small:
+// a code and a few directions).
+class StateCommand : public QUndoCommand {
+  public:
+    StateCommand(EditorController* editor, const QString& text, EditorState before,
+                 EditorState after, bool base_changed)
+        : QUndoCommand(text),
+          editor_(editor),
+          before_(std::move(before)),
+          after_(std::move(after)),
+          base_changed_(base_changed) {}
+    void undo() override { editor_->apply_state(before_, base_changed_); }
+    void redo() override { editor_->apply_state(after_, base_changed_); }
+
+  private:
+    EditorController* editor_;
+    EditorState before_, after_;
+    bool base_changed_;
+};
+
+QString local_path(const QUrl& url) {
+    return url.isLocalFile() ? url.toLocalFile() : url.toString();
+}
+
+}  // namespace
+
+EditorController::EditorController(QObject* parent) : QObject(parent) {
+    QSettings settings;
+    autosave_seconds_ = settings.value("autosaveSeconds", 5).toInt();
+    // A recovery file left by a session that did not end cleanly is moved aside, so that
+    // this session's autosave cannot overwrite it before the user chose to restore it.
+    if (QFileInfo::exists(recovery_path())) {
+        QDir(previous_recovery_dir()).removeRecursively();
+        QDir().rename(QFileInfo(recovery_path()).absolutePath(), previous_recovery_dir());
+    }
+    inference_ = std::make_unique<InferenceThread>(std::make_unique<RenderEngine>());
+    InferenceWorker* w = inference_->worker();
+    connect(w, &InferenceWorker::model_loaded, this, &EditorController::on_model_loaded);
+    connect(w, &InferenceWorker::sampled, this, &EditorController::on_sampled);
+    connect(w, &InferenceWorker::rendered, this, &EditorController::on_rendered);
+    connect(w, &InferenceWorker::failed, this, &EditorController::on_failed);
+    connect(&undo_, &QUndoStack::indexChanged, this, [this] {
+        Q_EMIT historyChanged();
+        autosave_pending_ = true;
+    });
+    connect(&undo_, &QUndoStack::cleanChanged, this, &EditorController::historyChanged);
+    connect(&autosave_timer_, &QTimer::timeout, this, &EditorController::autosave);
+    autosave_timer_.start(autosave_seconds_ * 1000);
+    set_status(tr("Loading the model…"));
+    QMetaObject::invokeMethod(w, "load_model", Qt::QueuedConnection,
+                              Q_ARG(QString, settings.value("modelPath").toString()),
+                              Q_ARG(QString, settings.value("device", "auto").toString()));
+}
+
+EditorController::~EditorController() {
+    // A clean exit leaves no recovery file behind; the thread stops before the members go.
+    inference_.reset();
+    QDir(QFileInfo(recovery_path()).absolutePath()).removeRecursively();
+}
+
+void EditorController::loadModel(const QUrl& file, const QString& device) {
+    set_status(tr("Loading %1…").arg(file.fileName()));
+    QMetaObject::invokeMethod(inference_->worker(), "load_model", Qt::QueuedConnection,
+                              Q_ARG(QString, local_path(file)), Q_ARG(QString, device));
+}
+
+void EditorController::on_model_loaded(const ModelInfo& info) {
+    model_ = info;
+    // The next start opens the same model (the placeholder is what an empty path gives).
+    QSettings().setValue("modelPath", info.note.isEmpty() ? info.path : QString());
+    undo_.clear();
+    edits_.set_rows({});
+    state_ = EditorState();
+    Q_EMIT modelChanged();
+    set_status(info.note.isEmpty() ? tr("Model %1 loaded").arg(info.name) : info.note);
+    newSample(1);
+}
+
+void EditorController::newSample(int seed) {
+    if (!ready()) return;
+    sample_generation_ = ++generation_;
+    QMetaObject::invokeMethod(inference_->worker(), "sample", Qt::QueuedConnection,
+                              Q_ARG(quint64, sample_generation_),
+                              Q_ARG(quint64, static_cast<quint64>(std::max(seed, 0))));
+}
+
+void EditorController::randomSample() {
+    newSample(static_cast<int>(QRandomGenerator::global()->bounded(1, 1000000)));
+}
+
+void EditorController::on_sampled(quint64 generation, quint64 seed, const QVector<float>& wplus) {
+    if (generation != sample_generation_) return;  // a newer sample was asked for
+    EditorState after = state_;
+    after.seed = seed;
+    after.code_source.clear();
+    after.base.assign(wplus.begin(), wplus.end());
+    push_change(tr("Sample %1").arg(seed), state_, after, true);
+}
+
+void EditorController::push_change(const QString& text, const EditorState& before,
+                                   const EditorState& after, bool base_changed) {
+    undo_.push(new StateCommand(this, text, before, after, base_changed));
+}
+
+void EditorController::apply_state(const EditorState& state, bool base_changed) {
+    const bool rows_differ = state.edits.size() != state_.edits.size();
+    state_ = state;
+    if (rows_differ) {
+        edits_.set_rows(state.edits);
+    } else {
+        for (size_t i = 0; i < state.edits.size(); ++i) {
+            const auto& r = state.edits[i];
+            const auto& cur = edits_.rows()[i];
+            if (cur.spec.strength != r.spec.strength) edits_.set_strength(int(i), r.spec.strength);
+            if (cur.spec.enabled != r.spec.enabled) edits_.set_enabled(int(i), r.spec.enabled);
+            if (cur.spec.first_layer != r.spec.first_layer ||
+                cur.spec.last_layer != r.spec.last_layer) {
+                edits_.set_layers(int(i), r.spec.first_layer, r.spec.last_layer);
+            }
+        }
+    }
+    Q_EMIT stateChanged();
+    request_render(base_changed);
+}
+
+void EditorController::request_render(bool with_original) {
+    if (state_.base.empty()) return;
+    RenderRequest r;
+    r.generation = ++generation_;
+    r.wplus = state_.base;
+    r.truncation = state_.truncation;
+    r.edits = edits_.specs();
+    r.render_original = with_original || original_.isNull();
+    inference_->worker()->post(r);
+}
+
+void EditorController::on_rendered(const RenderResult& result) {
+    if (result.generation < shown_generation_) return;  // stale: a newer image is shown
+    shown_generation_ = result.generation;
+    image_ = result.image;
+    if (!result.original.isNull()) original_ = result.original;
+    render_ms_ = result.milliseconds;
+    Q_EMIT imageChanged();
+}
+
+void EditorController::on_failed(quint64, const QString& message) {
+    report_error(message);
+}
+
+void EditorController::setTruncation(double value, bool final) {
+    if (!drag_start_) drag_start_ = state_;
+    EditorState next = state_;
+    next.truncation = value;
+    if (!final) {
+        state_ = next;
+        Q_EMIT stateChanged();
+        request_render(true);
+        return;
+    }
+    const EditorState before = *drag_start_;
+    drag_start_.reset();
+    if (before.truncation != value)
+        push_change(tr("Truncation %1").arg(value, 0, 'f', 2), before, next, true);
+}
+
+void EditorController::setStrength(int row, double value, bool final) {
+    if (row < 0 || row >= int(state_.edits.size())) return;
+    if (!drag_start_) drag_start_ = state_;
+    EditorState next = state_;
+    next.edits[size_t(row)].spec.strength = value;
+    if (!final) {
+        // While dragging: render live, record nothing yet.
+        state_ = next;
+        edits_.set_strength(row, value);
+        request_render(false);
+        return;
+    }
+    const EditorState before = *drag_start_;
+    drag_start_.reset();
+    if (before.edits[size_t(row)].spec.strength == value) return;
+    push_change(tr("%1 %2").arg(next.edits[size_t(row)].name).arg(value, 0, 'f', 2), before, next,
+                false);
+}
+
+void EditorController::resetStrength(int row) {
+    setStrength(row, 0.0, true);
+}
+
+void EditorController::setEditEnabled(int row, bool enabled) {
+    if (row < 0 || row >= int(state_.edits.size())) return;
+    EditorState next = state_;
+    next.edits[size_t(row)].spec.enabled = enabled;
+    push_change(enabled ? tr("Enable %1").arg(next.edits[size_t(row)].name)
+                        : tr("Disable %1").arg(next.edits[size_t(row)].name),
+                state_, next, false);
+}
+
+void EditorController::setLayers(int row, int first, int last) {
+    if (row < 0 || row >= int(state_.edits.size())) return;
+    EditorState next = state_;
+    next.edits[size_t(row)].spec.first_layer = first;
+    next.edits[size_t(row)].spec.last_layer = last;
+    push_change(tr("Layers of %1").arg(next.edits[size_t(row)].name), state_, next, false);
+}
+
+void EditorController::removeEdit(int row) {
+    if (row < 0 || row >= int(state_.edits.size())) return;
+    EditorState next = state_;
+    next.edits.erase(next.edits.begin() + row);
+    push_change(tr("Remove %1").arg(state_.edits[size_t(row)].name), state_, next, false);
+}
+
+void EditorController::addDirection(const QUrl& file) {
+    const QString path = local_path(file);
+    try {
+        io::NpyArray a = io::read_npy(path.toStdString());
+        const int total = static_cast<int>(a.data.size());
+        // InterFaceGAN boundaries are [1, w_dim] or [w_dim]; per-layer ones [num_ws, w_dim];
+        // a stack [K, w_dim] of SeFa directions adds K rows.
+        std::vector<EditRow> rows;
+        if (total == model_.w_dim || total == model_.w_dim * model_.num_ws) {
+            EditRow row;
+            row.name = QFileInfo(path).completeBaseName();
+            row.spec.direction = a.data;
+            rows.push_back(row);
+        } else if (a.shape.size() == 2 && a.shape[1] == model_.w_dim) {
+            for (int64_t k = 0; k < a.shape[0]; ++k) {
+                EditRow row;
+                row.name = QStringLiteral("%1 #%2").arg(QFileInfo(path).completeBaseName()).arg(k);
+                row.spec.direction.assign(a.data.begin() + k * model_.w_dim,
+                                          a.data.begin() + (k + 1) * model_.w_dim);
+                rows.push_back(row);
+            }
+        } else {
+            throw std::runtime_error("'" + path.toStdString() + "' holds " + std::to_string(total) +
+                                     " values; directions for this model have " +
+                                     std::to_string(model_.w_dim) + " per row");
+        }
+        EditorState next = state_;
+        for (auto& r : rows) next.edits.push_back(std::move(r));
+        push_change(tr("Add %1").arg(QFileInfo(path).fileName()), state_, next, false);
+    } catch (const std::exception& e) {
+        report_error(QString::fromUtf8(e.what()));
+    }
+}
+
+void EditorController::openCode(const QUrl& file) {
+    const QString path = local_path(file);
+    try {
+        io::NpyArray a = io::read_npy(path.toStdString());
+        const int n = static_cast<int>(a.data.size());
+        std::vector<float> base;
+        if (n == model_.num_ws * model_.w_dim) {
+            base = a.data;  // W+
+        } else if (n == model_.w_dim) {
+            for (int l = 0; l < model_.num_ws; ++l)
+                base.insert(base.end(), a.data.begin(), a.data.end());
+        } else {
+            throw std::runtime_error(
+                "'" + path.toStdString() + "' holds " + std::to_string(n) +
+                " values; this model takes w [" + std::to_string(model_.w_dim) + "] or W+ [" +
+                std::to_string(model_.num_ws) + ", " + std::to_string(model_.w_dim) + "]");
+        }
+        EditorState next = state_;
+        next.base = std::move(base);
+        next.seed.reset();
+        next.code_source = path;
+        push_change(tr("Open %1").arg(QFileInfo(path).fileName()), state_, next, true);
+    } catch (const std::exception& e) {
+        report_error(QString::fromUtf8(e.what()));
+    }
+}
+
+void EditorController::openFile(const QUrl& file) {
+    const QString suffix = QFileInfo(file.fileName()).suffix().toLower();
+    if (suffix == "json") {
+        openSession(file);
+    } else if (suffix == "npy") {
+        openCode(file);
+    } else if (suffix == "pt" || suffix == "pkl" || suffix == "safetensors") {
+        loadModel(file);
+    } else {
+        report_error(
+            tr("Latent Studio opens models (.pt, .pkl), codes (.npy) and sessions (.json); "
+               "'%1' is none of these")
+                .arg(file.fileName()));
+    }
+}
+
+bool EditorController::saveSession(const QUrl& file) {
+    const QString path = local_path(file);
+    try {
+        save_session(path, state_, model_);
+    } catch (const std::exception& e) {
+        report_error(QString::fromUtf8(e.what()));
+        return false;
+    }
+    session_url_ = file;
+    undo_.setClean();
+    Q_EMIT sessionChanged();
+    set_status(tr("Saved %1").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+bool EditorController::openSession(const QUrl& file) {
+    try {
+        EditorState next = load_session(local_path(file), model_);
+        push_change(tr("Open session %1").arg(file.fileName()), state_, next, true);
+        undo_.setClean();
+        session_url_ = file;
+        Q_EMIT sessionChanged();
+        set_status(tr("Opened %1").arg(file.fileName()));
+        return true;
+    } catch (const std::exception& e) {
+        report_error(QString::fromUtf8(e.what()));
+        return false;
+    }
+}
+
+QString EditorController::recipe_json() const {
+    return QString::fromUtf8(
+        QJsonDocument(session_json(state_, model_, "session")).toJson(QJsonDocument::Compact));
+}
+
+bool EditorController::exportImage(const QUrl& file, int jpeg_quality, bool embed_recipe) {
+    const QString path = local_path(file);
+    if (image_.isNull()) {
+        report_error(tr("There is no image to export yet"));
+        return false;
+    }
+    QImage out = image_;
+    if (embed_recipe) out.setText(QStringLiteral("latent-studio-recipe"), recipe_json());
+    QSaveFile save(path);  // atomic: a temporary file renamed over the target on commit
+    if (!save.open(QIODevice::WriteOnly)) {
+        report_error(tr("Cannot write %1: %2").arg(path, save.errorString()));
+        return false;
+    }
+    QImageWriter writer(&save, QFileInfo(path).suffix().toLower().toLatin1());
+    if (QFileInfo(path).suffix().toLower() != "png") writer.setQuality(jpeg_quality);
+    if (!writer.write(out) || !save.commit()) {
+        report_error(tr("Cannot write %1: %2").arg(path, writer.errorString()));
+        return false;
+    }
+    set_status(tr("Exported %1").arg(QFileInfo(path).fileName()));
+    return true;
+}
+
+QVariantList EditorController::layerPreset(const QString& name) const {
+    // HiGAN's split: coarse = W+ layers of the 4-8 px blocks, middle = 16-32 px, fine = the rest.
+    // Layer l feeds block (l + 1) / 2 (layer 0 and 1: the 4 px block).
+    const int n = model_.num_ws;
+    auto last_layer_of_block = [&](int block) { return std::min(n - 1, 2 * block + 1); };
+    if (name == "coarse") return {0, last_layer_of_block(1)};
+    if (name == "middle") return {last_layer_of_block(1) + 1, last_layer_of_block(3)};
+    if (name == "fine") return {last_layer_of_block(3) + 1, n - 1};
+    return {0, n - 1};
+}
+
+void EditorController::set_status(const QString& text) {
+    status_ = text;
+    Q_EMIT statusChanged();
+}
+
+void EditorController::report_error(const QString& text) {
+    set_status(text);
+    Q_EMIT errorOccurred(text);
+}
+
+void EditorController::set_autosave_seconds(int seconds) {
+    autosave_seconds_ = std::max(1, seconds);
+    QSettings().setValue("autosaveSeconds", autosave_seconds_);
+    autosave_timer_.start(autosave_seconds_ * 1000);
+    Q_EMIT settingsChanged();
+}
+
+QString EditorController::recovery_path() const {
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(dir).filePath(QStringLiteral("recovery/recovery.json"));
+}
+
+QString EditorController::previous_recovery_dir() const {
+    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    return QDir(dir).filePath(QStringLiteral("recovery-previous"));
+}
+
+bool EditorController::recovery_available() const {
+    return QFileInfo::exists(QDir(previous_recovery_dir()).filePath("recovery.json"));
+}
+
+void EditorController::autosave() {
+    if (!autosave_pending_ || !dirty() || state_.base.empty()) return;
+    autosave_pending_ = false;
+    QDir().mkpath(QFileInfo(recovery_path()).absolutePath());
+    try {
+        save_session(recovery_path(), state_, model_);
+    } catch (const std::exception& e) {
+        set_status(tr("Autosave failed: %1").arg(QString::fromUtf8(e.what())));
+    }
+}
+
+void EditorController::restoreRecovery() {
+    const QString path = QDir(previous_recovery_dir()).filePath("recovery.json");
+    if (openSession(QUrl::fromLocalFile(path))) {
+        session_url_.clear();
+        undo_.resetClean();  // restored work is not saved anywhere yet
+        Q_EMIT sessionChanged();
+        set_status(tr("Restored the unsaved work of the last session"));
+        discardRecovery();
+    }
+}
+
+void EditorController::discardRecovery() {
+    QDir(previous_recovery_dir()).removeRecursively();
+    Q_EMIT recoveryChanged();
+}
+
+}  // namespace ls::ui

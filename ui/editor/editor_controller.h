@@ -1,0 +1,145 @@
+// The editor's state and commands, exposed to QML. It owns the inference thread, keeps the
+// undo history (every change is an undoable command; a slider drag is one step), saves and
+// opens sessions, autosaves to a recovery file and exports images.
+#pragma once
+
+#include <QtQml/qqmlregistration.h>
+#include <QImage>
+#include <QObject>
+#include <QTimer>
+#include <QUndoStack>
+#include <QUrl>
+
+#include <memory>
+#include <optional>
+
+#include "edit_list_model.h"
+#include "editor_state.h"
+#include "engine/inference_worker.h"
+
+namespace ls::ui {
+
+class EditorController : public QObject {
+    Q_OBJECT
+    QML_ELEMENT
+    Q_PROPERTY(QString modelName READ model_name NOTIFY modelChanged)
+    Q_PROPERTY(int resolution READ resolution NOTIFY modelChanged)
+    Q_PROPERTY(int numLayers READ num_layers NOTIFY modelChanged)
+    Q_PROPERTY(QString device READ device NOTIFY modelChanged)
+    Q_PROPERTY(bool ready READ ready NOTIFY modelChanged)
+    Q_PROPERTY(QString status READ status NOTIFY statusChanged)
+    Q_PROPERTY(double renderMs READ render_ms NOTIFY imageChanged)
+    Q_PROPERTY(QImage image READ image NOTIFY imageChanged)
+    Q_PROPERTY(QImage original READ original NOTIFY imageChanged)
+    Q_PROPERTY(double truncation READ truncation NOTIFY stateChanged)
+    Q_PROPERTY(int seed READ seed NOTIFY stateChanged)
+    Q_PROPERTY(ls::ui::EditListModel* edits READ edits CONSTANT)
+    Q_PROPERTY(bool canUndo READ can_undo NOTIFY historyChanged)
+    Q_PROPERTY(bool canRedo READ can_redo NOTIFY historyChanged)
+    Q_PROPERTY(QString undoText READ undo_text NOTIFY historyChanged)
+    Q_PROPERTY(QString redoText READ redo_text NOTIFY historyChanged)
+    Q_PROPERTY(bool dirty READ dirty NOTIFY historyChanged)
+    Q_PROPERTY(QUrl sessionUrl READ session_url NOTIFY sessionChanged)
+    Q_PROPERTY(bool recoveryAvailable READ recovery_available NOTIFY recoveryChanged)
+    Q_PROPERTY(
+        int autosaveSeconds READ autosave_seconds WRITE set_autosave_seconds NOTIFY settingsChanged)
+    Q_PROPERTY(quint64 requestedGeneration READ requested_generation NOTIFY imageChanged)
+    Q_PROPERTY(quint64 shownGeneration READ shown_generation NOTIFY imageChanged)
+
+  public:
+    explicit EditorController(QObject* parent = nullptr);
+    ~EditorController() override;
+
+    Q_INVOKABLE void loadModel(const QUrl& file, const QString& device = QStringLiteral("auto"));
+    Q_INVOKABLE void newSample(int seed);
+    Q_INVOKABLE void randomSample();
+    Q_INVOKABLE void setTruncation(double value, bool final);
+    Q_INVOKABLE void setStrength(int row, double value, bool final);
+    Q_INVOKABLE void resetStrength(int row);
+    Q_INVOKABLE void setEditEnabled(int row, bool enabled);
+    Q_INVOKABLE void setLayers(int row, int first, int last);
+    Q_INVOKABLE void removeEdit(int row);
+    Q_INVOKABLE void addDirection(const QUrl& file);
+    Q_INVOKABLE void openCode(const QUrl& file);
+    Q_INVOKABLE void openFile(const QUrl& file);  // drag and drop: by extension
+    Q_INVOKABLE bool saveSession(const QUrl& file);
+    Q_INVOKABLE bool openSession(const QUrl& file);
+    Q_INVOKABLE bool exportImage(const QUrl& file, int jpegQuality = 92, bool embedRecipe = true);
+    Q_INVOKABLE void undo() { undo_.undo(); }
+    Q_INVOKABLE void redo() { undo_.redo(); }
+    Q_INVOKABLE void restoreRecovery();
+    Q_INVOKABLE void discardRecovery();
+    // Layer presets from the model's resolution: "all", "coarse", "middle", "fine".
+    Q_INVOKABLE QVariantList layerPreset(const QString& name) const;
+
+    QString model_name() const { return model_.name; }
+    int resolution() const { return model_.resolution; }
+    int num_layers() const { return model_.num_ws; }
+    QString device() const { return model_.device; }
+    bool ready() const { return model_.num_ws > 0; }
+    QString status() const { return status_; }
+    double render_ms() const { return render_ms_; }
+    QImage image() const { return image_; }
+    QImage original() const { return original_; }
+    double truncation() const { return state_.truncation; }
+    int seed() const { return state_.seed ? static_cast<int>(*state_.seed) : -1; }
+    EditListModel* edits() { return &edits_; }
+    bool can_undo() const { return undo_.canUndo(); }
+    bool can_redo() const { return undo_.canRedo(); }
+    QString undo_text() const { return undo_.undoText(); }
+    QString redo_text() const { return undo_.redoText(); }
+    bool dirty() const { return !undo_.isClean(); }
+    QUrl session_url() const { return session_url_; }
+    bool recovery_available() const;
+    int autosave_seconds() const { return autosave_seconds_; }
+    void set_autosave_seconds(int seconds);
+    quint64 requested_generation() const { return generation_; }
+    quint64 shown_generation() const { return shown_generation_; }
+
+    // Applies a state as it is (used by the undo commands).
+    void apply_state(const EditorState& state, bool base_changed);
+    const EditorState& state() const { return state_; }
+
+  Q_SIGNALS:
+    void modelChanged();
+    void statusChanged();
+    void imageChanged();
+    void stateChanged();
+    void historyChanged();
+    void sessionChanged();
+    void recoveryChanged();
+    void settingsChanged();
+    void errorOccurred(const QString& message);
+
+  private:
+    void on_model_loaded(const ModelInfo& info);
+    void on_sampled(quint64 generation, quint64 seed, const QVector<float>& wplus);
+    void on_rendered(const RenderResult& result);
+    void on_failed(quint64 generation, const QString& message);
+    void push_change(const QString& text, const EditorState& before, const EditorState& after,
+                     bool base_changed);
+    void request_render(bool with_original);
+    void set_status(const QString& text);
+    void report_error(const QString& text);
+    void autosave();
+    QString recovery_path() const;
+    QString previous_recovery_dir() const;
+    QString recipe_json() const;
+
+    std::unique_ptr<InferenceThread> inference_;
+    EditListModel edits_;
+    QUndoStack undo_;
+    EditorState state_;
+    ModelInfo model_;
+    QImage image_, original_;
+    QString status_;
+    QUrl session_url_;
+    double render_ms_ = 0.0;
+    quint64 generation_ = 0, shown_generation_ = 0, sample_generation_ = 0;
+    std::optional<EditorState> drag_start_;  // the state when a slider drag began
+    QTimer autosave_timer_;
+    int autosave_seconds_ = 5;
+    bool autosave_pending_ = false;
+};
+
+}  // namespace ls::ui

@@ -1,0 +1,136 @@
+#include "session_file.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+
+#include <stdexcept>
+
+#include "io/npy.h"
+
+namespace ls::ui {
+
+namespace {
+
+std::string utf8(const QString& s) {
+    return s.toStdString();
+}
+
+QString stem_of(const QString& path) {
+    return QFileInfo(path).completeBaseName();
+}
+
+void check_size(const std::vector<float>& v, int expected, const QString& what) {
+    if (static_cast<int>(v.size()) != expected) {
+        throw std::runtime_error(utf8(what) + " has " + std::to_string(v.size()) +
+                                 " values; the loaded model needs " + std::to_string(expected));
+    }
+}
+
+}  // namespace
+
+QJsonObject session_json(const EditorState& state, const ModelInfo& model, const QString& stem) {
+    QJsonObject root;
+    root["format"] = "latent-studio-session";
+    root["version"] = 1;
+    root["model"] = QJsonObject{{"name", model.name},
+                                {"path", model.path},
+                                {"format", model.format},
+                                {"resolution", model.resolution}};
+    root["source_photo"] = QJsonValue::Null;
+    QJsonObject code{{"file", stem + ".code.npy"}};
+    code["seed"] = state.seed ? QJsonValue(static_cast<qint64>(*state.seed)) : QJsonValue();
+    code["opened_from"] = state.code_source;
+    root["code"] = code;
+    root["truncation"] = state.truncation;
+    QJsonArray edits;
+    for (size_t i = 0; i < state.edits.size(); ++i) {
+        const EditRow& r = state.edits[i];
+        edits.append(QJsonObject{{"name", r.name},
+                                 {"direction_file", stem + ".dir" + QString::number(i) + ".npy"},
+                                 {"strength", r.spec.strength},
+                                 {"layers", QJsonArray{r.spec.first_layer, r.spec.last_layer}},
+                                 {"enabled", r.spec.enabled},
+                                 {"range", r.range}});
+    }
+    root["edits"] = edits;
+    return root;
+}
+
+void save_session(const QString& path, const EditorState& state, const ModelInfo& model) {
+    const QString dir = QFileInfo(path).absolutePath();
+    const QString stem = stem_of(path);
+    try {
+        io::NpyArray code;
+        code.shape = {1, model.num_ws, model.w_dim};
+        code.data = state.base;
+        io::write_npy(utf8(QDir(dir).filePath(stem + ".code.npy")), code);
+        for (size_t i = 0; i < state.edits.size(); ++i) {
+            io::NpyArray d;
+            d.data = state.edits[i].spec.direction;
+            d.shape = {static_cast<int64_t>(d.data.size())};
+            io::write_npy(utf8(QDir(dir).filePath(stem + ".dir" + QString::number(i) + ".npy")), d);
+        }
+    } catch (const io::FormatError& e) {
+        throw std::runtime_error(e.what());
+    }
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        throw std::runtime_error("cannot write '" + utf8(path) + "': " + utf8(file.errorString()));
+    }
+    file.write(QJsonDocument(session_json(state, model, stem)).toJson());
+    if (!file.commit()) {
+        throw std::runtime_error("cannot write '" + utf8(path) + "': " + utf8(file.errorString()));
+    }
+}
+
+EditorState load_session(const QString& path, const ModelInfo& model) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        throw std::runtime_error("cannot open '" + utf8(path) + "': " + utf8(file.errorString()));
+    }
+    QJsonParseError error;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.read(16 << 20), &error);
+    const QJsonObject root = doc.object();
+    if (error.error != QJsonParseError::NoError || root["format"] != "latent-studio-session") {
+        throw std::runtime_error("'" + utf8(path) + "' is not a Latent Studio session");
+    }
+    const QDir dir = QFileInfo(path).absoluteDir();
+    auto read = [&](const QString& name) {
+        try {
+            return io::read_npy(utf8(dir.filePath(name))).data;
+        } catch (const io::FormatError& e) {
+            throw std::runtime_error(e.what());
+        }
+    };
+    EditorState s;
+    const QJsonObject code = root["code"].toObject();
+    s.base = read(code["file"].toString());
+    check_size(s.base, model.num_ws * model.w_dim, "the session's code");
+    if (code["seed"].isDouble()) s.seed = static_cast<quint64>(code["seed"].toDouble());
+    s.code_source = code["opened_from"].toString();
+    s.truncation = root["truncation"].toDouble(1.0);
+    for (const QJsonValue& v : root["edits"].toArray()) {
+        const QJsonObject e = v.toObject();
+        EditRow row;
+        row.name = e["name"].toString();
+        row.spec.direction = read(e["direction_file"].toString());
+        if (static_cast<int>(row.spec.direction.size()) != model.w_dim) {
+            check_size(row.spec.direction, model.num_ws * model.w_dim,
+                       "direction '" + row.name + "'");
+        }
+        row.spec.strength = e["strength"].toDouble();
+        const QJsonArray layers = e["layers"].toArray();
+        row.spec.first_layer = layers.at(0).toInt(0);
+        row.spec.last_layer = layers.at(1).toInt(-1);
+        row.spec.enabled = e["enabled"].toBool(true);
+        row.range = e["range"].toDouble(10.0);
+        s.edits.push_back(std::move(row));
+    }
+    return s;
+}
+
+}  // namespace ls::ui

@@ -1,0 +1,73 @@
+// The one long-lived inference worker: it owns the model and runs on its own QThread (as
+// KDE's Elisa does with its workers). The UI never waits on it:
+//  - render requests carry a generation number; a burst collapses to the newest one, because
+//    post() only replaces the pending request and one queued call picks up whatever is
+//    newest when the worker gets to it;
+//  - long jobs report progress and stop at the next step when cancelled;
+//  - every failure comes back as a message, and the worker keeps serving.
+#pragma once
+
+#include <QMutex>
+#include <QObject>
+#include <QThread>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "render_engine.h"
+
+namespace ls::ui {
+
+class InferenceWorker : public QObject {
+    Q_OBJECT
+  public:
+    explicit InferenceWorker(std::unique_ptr<RenderBackend> backend);
+    ~InferenceWorker() override;
+
+    // Thread-safe, callable from any thread: the newest posted request is the one rendered.
+    void post(const RenderRequest& request);
+    // Thread-safe: the running job stops at its next step.
+    void cancel_job() { cancel_.store(true); }
+
+    int frames_rendered() const { return frames_.load(); }
+
+  public Q_SLOTS:
+    void load_model(const QString& path, const QString& device);
+    void sample(quint64 generation, quint64 seed);
+    // A long job: renders `count` samples from `first_seed` on, with progress.
+    void render_seeds(quint64 job, quint64 first_seed, int count);
+
+  Q_SIGNALS:
+    void model_loaded(const ls::ui::ModelInfo& info);
+    void sampled(quint64 generation, quint64 seed, const QVector<float>& wplus);
+    void rendered(const ls::ui::RenderResult& result);
+    void failed(quint64 generation, const QString& message);
+    void progress(quint64 job, double fraction);
+    void job_finished(quint64 job, bool cancelled, const QList<QImage>& images);
+
+  private:
+    void process_pending();
+
+    std::unique_ptr<RenderBackend> backend_;
+    QMutex mutex_;
+    std::optional<RenderRequest> pending_;
+    bool scheduled_ = false;
+    std::atomic<bool> cancel_{false};
+    std::atomic<int> frames_{0};
+};
+
+// Owns the worker's thread: starts it, and on destruction cancels the running job, stops the
+// event loop and waits for the thread (quit() and wait(), never terminate()).
+class InferenceThread {
+  public:
+    explicit InferenceThread(std::unique_ptr<RenderBackend> backend);
+    ~InferenceThread();
+    InferenceWorker* worker() const { return worker_; }
+
+  private:
+    QThread thread_;
+    InferenceWorker* worker_;
+};
+
+}  // namespace ls::ui

@@ -1,0 +1,47 @@
+// What the editor asks the engine for, and what it gets back: plain data that crosses the
+// thread boundary between the UI and the inference worker. No LibTorch here.
+#pragma once
+
+#include <QImage>
+#include <QMetaType>
+#include <QString>
+
+#include <cstdint>
+#include <vector>
+
+namespace ls::ui {
+
+struct ModelInfo {
+    QString name, path, format, device, note;
+    int resolution = 0, num_ws = 0, w_dim = 0, z_dim = 0;
+};
+
+// One slider: a direction ([w_dim] or [num_ws * w_dim]) applied with `strength` to the W+
+// layers first..last.
+struct EditSpec {
+    std::vector<float> direction;
+    double strength = 0.0;
+    int first_layer = 0, last_layer = -1;  // -1: the last layer
+    bool enabled = true;
+};
+
+struct RenderRequest {
+    uint64_t generation = 0;
+    std::vector<float> wplus;  // [num_ws * w_dim], before truncation and edits
+    double truncation = 1.0;
+    std::vector<EditSpec> edits;
+    bool render_original = false;  // also render the code without edits (before/after view)
+};
+
+struct RenderResult {
+    uint64_t generation = 0;
+    QImage image;
+    QImage original;  // when asked for
+    double milliseconds = 0.0;
+};
+
+}  // namespace ls::ui
+
+Q_DECLARE_METATYPE(ls::ui::ModelInfo)
+Q_DECLARE_METATYPE(ls::ui::RenderRequest)
+Q_DECLARE_METATYPE(ls::ui::RenderResult)
