@@ -1,0 +1,185 @@
+#!/usr/bin/env python3
+"""Writes python_pickles.inc: pickles made by CPython's own pickle module, so that the C++
+reader is tested against the real thing. Only the standard library is needed; NumPy's and
+NVIDIA's classes are stood in for by stubs whose __reduce__ returns what the real ones return
+(the pickle bytes name the real modules: numpy.dtype, numpy.core.multiarray.scalar, ...).
+
+Run from this folder:  python3 make_python_pickles.py > python_pickles.inc
+"""
+import argparse
+import collections
+import pickle
+import struct
+import sys
+import types
+
+
+def stub_module(name, **members):
+    module = types.ModuleType(name)
+    for key, value in members.items():
+        value.__module__ = name
+        value.__qualname__ = key
+        value.__name__ = key
+        setattr(module, key, value)
+    sys.modules[name] = module
+    return module
+
+
+# --- NumPy stand-ins ----------------------------------------------------------------------
+class dtype:  # numpy.dtype
+    def __init__(self, *args):
+        pass
+
+
+class ndarray:  # numpy.ndarray
+    pass
+
+
+def scalar(*args):  # numpy.core.multiarray.scalar
+    raise NotImplementedError
+
+
+def _reconstruct(*args):  # numpy.core.multiarray._reconstruct
+    raise NotImplementedError
+
+
+stub_module("numpy", dtype=dtype, ndarray=ndarray)
+stub_module("numpy.core")
+stub_module("numpy.core.multiarray", scalar=scalar, _reconstruct=_reconstruct)
+
+
+class FakeDtype:
+    """Reduces like numpy.dtype: dtype('f8', False, True) then BUILD (3, '<', ...)."""
+
+    def __init__(self, code):  # code such as '<f8', '|b1'
+        self.order, self.name = code[0], code[1:]
+
+    def __reduce__(self):
+        return (dtype, (self.name, False, True), (3, self.order, None, None, None, -1, -1, 0))
+
+
+class FakeScalar:
+    def __init__(self, code, raw):
+        self.dtype, self.raw = FakeDtype(code), raw
+
+    def __reduce__(self):
+        return (scalar, (self.dtype, self.raw))
+
+
+class FakeArray:
+    def __init__(self, shape, code, fortran, raw):
+        self.state = (1, shape, FakeDtype(code), fortran, raw)
+
+    def __reduce__(self):
+        return (_reconstruct, (ndarray, (0,), b"b"), self.state)
+
+
+# --- dnnlib.util.EasyDict stand-in ----------------------------------------------------------
+class EasyDict(dict):
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name)
+
+    def __setattr__(self, name, value):
+        self[name] = value
+
+
+stub_module("dnnlib")
+stub_module("dnnlib.util", EasyDict=EasyDict)
+
+
+def basic():
+    shared = [9]
+    return {
+        "int": 7,
+        "neg": -300,
+        "i32": 70000,
+        "big": 2**40,
+        "negbig": -(2**40),
+        "huge": 2**70,
+        "neghuge": -(2**70),
+        "float": 2.5,
+        "str": "h\u00e9llo \u2603 \\ \n end",
+        "bytes": b"\x00\xffab",
+        "none": None,
+        "t": True,
+        "f": False,
+        "list": [1, [2, 3]],
+        "tuple": (1, "a"),
+        "t1": (5,),
+        "t3": (1, 2, 3),
+        "empty": (),
+        "set": {4},
+        "frozen": frozenset({5}),
+        "ba": bytearray(b"xy"),
+        "shared": shared,
+        "shared2": shared,
+    }
+
+
+def ordered():
+    d = collections.OrderedDict([("a", 1), ("b", [2])])
+    d._metadata = collections.OrderedDict([("", {"version": 1})])
+    return d
+
+
+def numpy_values():
+    f4 = lambda values: struct.pack("<%df" % len(values), *values)
+    return {
+        "s8": FakeScalar("<f8", struct.pack("<d", 1.5)),
+        "s4": FakeScalar("<f4", struct.pack("<f", -2.25)),
+        "i8": FakeScalar("<i8", struct.pack("<q", -7)),
+        "be": FakeScalar(">f4", struct.pack(">f", 3.0)),
+        "b": FakeScalar("|b1", b"\x01"),
+        # [[0, 1, 2], [3, 4, 5]] in C order and in Fortran order
+        "arr": FakeArray((2, 3), "<f4", False, f4([0, 1, 2, 3, 4, 5])),
+        "farr": FakeArray((2, 3), "<f4", True, f4([0, 3, 1, 4, 2, 5])),
+        "be_arr": FakeArray((3,), ">f8", False, struct.pack(">3d", 1, 2, 3)),
+        "i_arr": FakeArray((2,), "<i8", False, struct.pack("<2q", -1, 5)),
+        "h_arr": FakeArray((2,), "<f2", False, struct.pack("<2e", 1.0, -2.0)),
+    }
+
+
+def self_list():
+    x = [1]
+    x.append(x)
+    return x
+
+
+def self_dict():
+    x = {}
+    x["me"] = {"parent": x}
+    return x
+
+
+CASES = [
+    ("basic", basic, range(0, 6)),
+    ("ordered", ordered, (0, 1, 2, 4)),
+    ("namespace", lambda: argparse.Namespace(lr=0.5, name="x"), (0, 1, 2, 4)),
+    ("easydict", lambda: EasyDict(a=1, b="z"), (0, 2, 4)),
+    ("numpy", numpy_values, (2, 3)),
+    ("self_list", self_list, (0, 2, 4)),
+    ("self_dict", self_dict, (0, 2, 4)),
+]
+
+
+def cpp_bytes(data):
+    # Octal escapes are at most three digits, so they never swallow the next character.
+    return '"' + "".join("\\%03o" % b for b in data) + '"'
+
+
+def main():
+    print("// Generated by make_python_pickles.py with CPython %s; do not edit." % sys.version.split()[0])
+    print("struct PythonPickle {\n    const char* name;\n    int protocol;\n    std::string_view bytes;\n};")
+    print("static const PythonPickle kPythonPickles[] = {")
+    for name, make, protocols in CASES:
+        for protocol in protocols:
+            data = pickle.dumps(make(), protocol=protocol)
+            print('    {"%s", %d, std::string_view(%s, %d)},' % (name, protocol, cpp_bytes(data), len(data)))
+    print("};")
+
+
+if __name__ == "__main__":
+    main()
