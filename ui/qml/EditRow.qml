@@ -44,6 +44,11 @@ Frame {
                 objectName: "valueLabel"
                 text: root.strength.toFixed(2)
                 font.family: "monospace"
+                // Double-click the value (as in Lightroom) to reset the slider to 0.
+                MouseArea {
+                    anchors.fill: parent
+                    onDoubleClicked: root.resetRequested()
+                }
             }
             ToolButton {
                 text: "\u2715"
@@ -72,7 +77,7 @@ Frame {
             numLayers: root.numLayers
             firstLayer: root.firstLayer
             lastLayer: root.lastLayer
-            presetProvider: root.presetProvider !== undefined ? root.presetProvider : presetProvider
+            presetProvider: root.presetProvider
             onChosen: function(first, last) { root.layersChosen(first, last) }
         }
     }

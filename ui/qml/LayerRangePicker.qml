@@ -3,13 +3,16 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // Which W+ layers an edit applies to: a preset (all / coarse / middle / fine) or a custom
-// range. `presetProvider(name)` returns [first, last]; the default follows HiGAN's split.
+// range. preset(name) returns [first, last]: from `presetProvider` when one is given (the
+// editor's, from the model), else HiGAN's split computed here.
 RowLayout {
     id: root
     property int numLayers: 10
     property int firstLayer: 0
     property int lastLayer: numLayers - 1
-    property var presetProvider: function(name) {
+    property var presetProvider: undefined
+    function preset(name) {
+        if (presetProvider) return presetProvider(name)
         const last = function(block) { return Math.min(root.numLayers - 1, 2 * block + 1) }
         if (name === "coarse") return [0, last(1)]
         if (name === "middle") return [last(1) + 1, last(3)]
@@ -20,7 +23,7 @@ RowLayout {
     readonly property string currentPreset: {
         const effectiveLast = lastLayer < 0 ? numLayers - 1 : lastLayer
         for (const name of presetNames) {
-            const r = presetProvider(name)
+            const r = preset(name)
             if (r[0] === firstLayer && r[1] === effectiveLast) return name
         }
         return "custom"
@@ -36,7 +39,7 @@ RowLayout {
         currentIndex: root.currentPreset === "custom" ? 4 : root.presetNames.indexOf(root.currentPreset)
         onActivated: function(index) {
             if (index < 4) {
-                const r = root.presetProvider(root.presetNames[index])
+                const r = root.preset(root.presetNames[index])
                 root.chosen(r[0], r[1])
             }
         }
