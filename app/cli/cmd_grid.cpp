@@ -46,8 +46,8 @@ at::Tensor start_code(const GridOptions& o, nn::GeneratorImpl& g) {
 
 std::string range_label(const std::string& text, const edit::LayerRange& r) {
     const std::string layers = r.first == r.last ? std::to_string(r.first) : r.to_string();
-    return text.find_first_not_of("0123456789-") == std::string::npos ? "layers " + layers
-                                                                      : text + " " + layers;
+    if (text.find_first_not_of("0123456789-") != std::string::npos) return text + " " + layers;
+    return (r.first == r.last ? "layer " : "layers ") + layers;
 }
 
 std::string strength_label(double s) {
