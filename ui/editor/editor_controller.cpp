@@ -89,8 +89,15 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
     // The next start opens the same model (the placeholder is what an empty path gives).
     QSettings().setValue("modelPath", info.note.isEmpty() ? info.path : QString());
     undo_.clear();
-    edits_.set_rows({});
     state_ = EditorState();
+    // The model's strongest SeFa directions are there from the start (not an undo step).
+    for (const auto& d : info.directions) {
+        EditRow row;
+        row.name = d.name;
+        row.spec.direction = d.direction;
+        state_.edits.push_back(row);
+    }
+    edits_.set_rows(state_.edits);
     Q_EMIT modelChanged();
     set_status(info.note.isEmpty() ? tr("Model %1 loaded").arg(info.name) : info.note);
     newSample(1);
@@ -366,14 +373,11 @@ bool EditorController::exportImage(const QUrl& file, int jpeg_quality, bool embe
 }
 
 QVariantList EditorController::layerPreset(const QString& name) const {
-    // HiGAN's split: coarse = W+ layers of the 4-8 px blocks, middle = 16-32 px, fine = the rest.
-    // Layer l feeds block (l + 1) / 2 (layer 0 and 1: the 4 px block).
-    const int n = model_.num_ws;
-    auto last_layer_of_block = [&](int block) { return std::min(n - 1, 2 * block + 1); };
-    if (name == "coarse") return {0, last_layer_of_block(1)};
-    if (name == "middle") return {last_layer_of_block(1) + 1, last_layer_of_block(3)};
-    if (name == "fine") return {last_layer_of_block(3) + 1, n - 1};
-    return {0, n - 1};
+    // The engine's presets for this model (HiGAN's coarse / middle / fine split).
+    for (const auto& [preset, range] : model_.presets) {
+        if (preset == name) return {range.first, range.second};
+    }
+    return {0, std::max(0, model_.num_ws - 1)};
 }
 
 void EditorController::set_status(const QString& text) {

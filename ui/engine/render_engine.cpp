@@ -7,6 +7,10 @@
 #include <QSettings>
 #include <stdexcept>
 
+#include "edit/edit_stack.h"
+#include "edit/incremental_renderer.h"
+#include "edit/layer_range.h"
+#include "edit/sefa.h"
 #include "model/default_model.h"
 #include "model/tensor_npy.h"
 #include "runtime/runtime.h"
@@ -15,6 +19,7 @@ namespace ls::ui {
 
 struct RenderEngine::Impl {
     Model model;
+    std::unique_ptr<edit::IncrementalRenderer> renderer;  // reuses unchanged blocks
     bool loaded = false;
 };
 
@@ -27,6 +32,7 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
     const at::Device dev = runtime::pick_device(device.toStdString());
     Model m = open_model_or_default(path.toStdString(), dev, &note);
     d->model = std::move(m);
+    d->renderer = std::make_unique<edit::IncrementalRenderer>(d->model.generator);
     d->loaded = true;
     const auto& c = d->model.generator->config();
     ModelInfo info;
@@ -40,6 +46,18 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
     info.num_ws = c.num_ws();
     info.w_dim = c.w_dim;
     info.z_dim = c.z_dim;
+    for (const auto& name : edit::preset_names()) {
+        const edit::LayerRange r = edit::preset_range(c, name);
+        info.presets.push_back({QString::fromStdString(name), {r.first, r.last}});
+    }
+    const int k = std::min(5, c.w_dim);
+    const edit::SefaResult sefa = edit::sefa(*d->model.generator, edit::all_layers(c), k);
+    for (int i = 0; i < k; ++i) {
+        const at::Tensor row = sefa.directions[i].contiguous();
+        info.directions.push_back(
+            {QStringLiteral("SeFa %1").arg(i + 1),
+             std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel())});
+    }
     return info;
 }
 
@@ -52,28 +70,23 @@ std::vector<float> RenderEngine::sample(uint64_t seed) {
 }
 
 namespace {
-// W+ with every enabled edit added on its layers: w' = w + strength * direction.
-at::Tensor apply_edits(at::Tensor wplus, const std::vector<EditSpec>& edits, int num_ws,
-                       int w_dim) {
+// The editor's edits as the engine's edit stack.
+edit::EditStack to_stack(const std::vector<EditSpec>& edits, int num_ws, int w_dim) {
+    edit::EditStack stack;
     for (const auto& e : edits) {
-        if (!e.enabled || e.strength == 0.0) continue;
-        const int64_t size = static_cast<int64_t>(e.direction.size());
-        if (size != w_dim && size != int64_t{num_ws} * w_dim) {
-            throw std::invalid_argument("a direction has " + std::to_string(size) +
-                                        " values; this model needs " + std::to_string(w_dim));
-        }
-        at::Tensor dir = at::from_blob(const_cast<float*>(e.direction.data()), {size}, at::kFloat)
-                             .to(wplus.device());
-        dir = size == w_dim ? dir.reshape({1, 1, w_dim}).expand({1, num_ws, w_dim})
-                            : dir.reshape({1, num_ws, w_dim});
-        const int first = std::clamp(e.first_layer, 0, num_ws - 1);
-        const int last =
-            e.last_layer < 0 ? num_ws - 1 : std::clamp(e.last_layer, first, num_ws - 1);
-        wplus = wplus.clone();
-        wplus.narrow(1, first, last - first + 1)
-            .add_(dir.narrow(1, first, last - first + 1) * e.strength);
+        edit::Edit out;
+        const auto n = static_cast<int64_t>(e.direction.size());
+        out.direction =
+            at::from_blob(const_cast<float*>(e.direction.data()), {n}, at::kFloat).clone();
+        // Per-layer directions ([num_ws * w_dim] values) keep one row per layer.
+        if (n == int64_t{num_ws} * w_dim) out.direction = out.direction.reshape({num_ws, w_dim});
+        out.strength = e.strength;
+        out.range.first = e.first_layer;
+        out.range.last = e.last_layer < 0 ? num_ws - 1 : e.last_layer;
+        out.enabled = e.enabled;
+        stack.push_back(std::move(out));
     }
-    return wplus;
+    return stack;
 }
 }  // namespace
 
@@ -91,8 +104,8 @@ QImage RenderEngine::render(const RenderRequest& request) {
         at::from_blob(const_cast<float*>(request.wplus.data()), {1, num_ws, w_dim}, at::kFloat)
             .to(g.latent_avg.device());
     wplus = g.truncate(wplus, request.truncation);
-    wplus = apply_edits(wplus, request.edits, num_ws, w_dim);
-    const RgbImage rgb = tensor_to_rgb(g.synthesis(wplus)).front();
+    wplus = edit::apply_edits(wplus, to_stack(request.edits, num_ws, w_dim));
+    const RgbImage rgb = tensor_to_rgb(d->renderer->render(wplus)).front();
     QImage image(rgb.width, rgb.height, QImage::Format_RGB888);
     for (int y = 0; y < rgb.height; ++y) {
         std::memcpy(image.scanLine(y), rgb.pixels.data() + static_cast<size_t>(y) * rgb.width * 3,

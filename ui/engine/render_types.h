@@ -11,9 +11,18 @@
 
 namespace ls::ui {
 
+struct NamedDirection {
+    QString name;
+    std::vector<float> direction;  // [w_dim], unit length
+};
+
 struct ModelInfo {
     QString name, path, format, device, note;
     int resolution = 0, num_ws = 0, w_dim = 0, z_dim = 0;
+    // W+ layer ranges of the presets "all", "coarse", "middle", "fine" (from the resolution).
+    std::vector<std::pair<QString, std::pair<int, int>>> presets;
+    // Directions to start with: the model's strongest SeFa directions over all layers.
+    std::vector<NamedDirection> directions;
 };
 
 // One slider: a direction ([w_dim] or [num_ws * w_dim]) applied with `strength` to the W+

@@ -173,12 +173,13 @@ ApplicationWindow {
                     model: editor.edits
                     delegate: EditRow {
                         required property int index
-                        required property string name
-                        required property real strength
-                        required property bool editEnabled
-                        required property int firstLayer
-                        required property int lastLayer
-                        required property real range
+                        required property var model
+                        name: model.name
+                        strength: model.strength
+                        editEnabled: model.editEnabled
+                        firstLayer: model.firstLayer
+                        lastLayer: model.lastLayer
+                        range: model.range
                         width: ListView.view.width
                         numLayers: editor.numLayers
                         presetProvider: function(n) { return editor.layerPreset(n) }
