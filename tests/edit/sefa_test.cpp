@@ -68,7 +68,8 @@ TEST_F(SefaFixture, EigenvaluesAreTheSquaredSingularValuesOfTheStack) {
             const at::Tensor a = independent_stack(g, range, to_rgb);
             EXPECT_EQ(r.stacked_rows, a.size(0)) << preset;
             const at::Tensor s2 = at::linalg_svdvals(a).narrow(0, 0, 16).square();
-            EXPECT_LT(((r.eigenvalues - s2).abs() / s2[0]).max().item<double>(), 1e-9)
+            // The Gram matrix is accumulated in float32 per layer: 1e-6 of the largest.
+            EXPECT_LT(((r.eigenvalues - s2).abs() / s2[0]).max().item<double>(), 1e-6)
                 << preset << " to_rgb " << to_rgb;
             // And the directions are the right singular vectors (up to sign).
             auto [u, s, vh] = at::linalg_svd(a, false);
@@ -108,7 +109,7 @@ TEST_F(SefaFixture, UnitRowsNormalisesEachStyleChannel) {
     SefaOptions o;
     o.unit_rows = true;
     const at::Tensor a = stacked_modulation_weights(g, all_layers(g.config()), o);
-    EXPECT_LT((a.norm(2, {1}) - 1).abs().max().item<double>(), 1e-12);
+    EXPECT_LT((a.norm(2, {1}) - 1).abs().max().item<double>(), 1e-6);
     const SefaResult r = sefa(g, all_layers(g.config()), 5, o);
     EXPECT_TRUE(at::isfinite(r.directions).all().item<bool>());
 }
