@@ -3,6 +3,9 @@
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
 
+#include <malloc.h>
+
+#include <limits>
 #include <stdexcept>
 #include <thread>
 
@@ -15,6 +18,12 @@ void init_threads(int threads) {
     // network whose activations decay into them (seen with stylegan2-ada's fixture) ran 30x
     // slower without this.
     at::globalContext().setFlushDenormal(true);
+    // glibc returns every large block (activations are tens to hundreds of MB) to the system
+    // with munmap and faults it back in page by page on the next allocation: measured here,
+    // that was 40 % of the system time of a batch of 8 at 256 px. Keeping freed memory in the
+    // heap made it 2.9x faster (517 -> 173 ms per image). The process keeps its peak memory.
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
 }
 
 int thread_count() {

@@ -7,7 +7,8 @@
 
 namespace ls::runtime {
 
-// Debian's LibTorch starts with one thread: use `threads` (0 = every core).
+// Sets up the CPU side of the engine: `threads` intra-op threads (0 = every core; Debian's
+// LibTorch starts with one), denormals flushed to zero, freed memory kept for reuse.
 void init_threads(int threads = 0);
 int thread_count();
 
