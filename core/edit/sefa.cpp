@@ -43,17 +43,23 @@ void check_range(const GeneratorConfig& c, const LayerRange& r) {
     }
 }
 
-// W^T W of one layer's weights W [rows, w_dim] as a 1x1 convolution: the rows are input
-// channels, the w_dim columns pixels, and W^T the kernel. Why not a matmul: Debian's LibTorch
-// runs matmul on the reference BLAS (one thread, about 5 GFLOP/s; A^T A of a 1024 px model
-// took 0.9 s), while convolutions go through oneDNN, which is ten times faster here. Each
-// layer accumulates at most 512 products in float32 (relative error ~1e-7); the layers are
-// summed in float64.
+// W^T W of one layer's weights W [rows, w_dim], float64. Why not simply a matmul: Debian's
+// LibTorch runs matmul on the reference BLAS (one thread, about 5 GFLOP/s: A^T A of a
+// 1024 px model took 0.9 s), while oneDNN does the same product ten times faster as a 1x1
+// convolution: the rows are input channels, the w_dim columns pixels, W^T the kernel. Called
+// directly, as at::conv2d would send a one-thread 1x1 convolution back to the BLAS. Each layer
+// sums at most 512 products in float32 (relative error ~1e-7); layers add up in float64.
 at::Tensor layer_gram(const at::Tensor& w) {
+    if (!at::hasMKLDNN()) {
+        const at::Tensor d = w.to(at::kDouble);
+        return at::matmul(d.t(), d);
+    }
     const int64_t rows = w.size(0), d = w.size(1);
     const at::Tensor x = w.reshape({1, rows, 1, d});
     const at::Tensor kernel = w.t().contiguous().reshape({d, rows, 1, 1});
-    return at::conv2d(x, kernel).reshape({d, d}).to(at::kDouble);
+    return at::mkldnn_convolution(x, kernel, {}, {0, 0}, {1, 1}, {1, 1}, 1)
+        .reshape({d, d})
+        .to(at::kDouble);
 }
 
 // The modulation weights of the layers fed by `range`, float32 on the CPU, rows normalised
