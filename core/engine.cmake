@@ -23,8 +23,11 @@ add_library(latent_engine STATIC
   edit/grid_render.cpp
 )
 target_include_directories(latent_engine PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
-target_compile_definitions(latent_engine PRIVATE
-  LATENT_STUDIO_SOURCE_MODELS_DIR="${PROJECT_SOURCE_DIR}/models")
+# The source tree's models/ folder, for running from the build folder. A generated header, not
+# a -D flag: a definition on the command line would differ from the targets that reuse this
+# target's precompiled header, and GCC would then ignore it.
+configure_file(model/build_paths.h.in ${CMAKE_CURRENT_BINARY_DIR}/generated/model/build_paths.h)
+target_include_directories(latent_engine PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 # liblinear: the linear SVM of InterFaceGAN's boundaries (edit/boundary.cpp).
 target_link_libraries(latent_engine PUBLIC latent_io ${TORCH_LIBRARIES} PRIVATE linear)
 target_include_directories(latent_engine SYSTEM PUBLIC ${TORCH_INCLUDE_DIRS})
@@ -33,11 +36,16 @@ target_precompile_headers(latent_engine PRIVATE <ATen/ATen.h> <torch/nn/module.h
                           <torch/nn/pimpl.h> <torch/nn/modules/container/modulelist.h>)
 latent_studio_warnings(latent_engine)
 
-# Image files (OpenCV): kept apart so that the engine builds on hosts without OpenCV.
+# Image files (OpenCV): kept apart so that the engine builds on hosts without OpenCV, where
+# the same functions refuse image outputs with a message (.npy outputs work everywhere).
 if(LATENT_STUDIO_BUILD_CLI_IMAGES)
-  add_library(latent_imaging STATIC imaging/image_file.cpp imaging/grid_image.cpp)
-  target_include_directories(latent_imaging PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+  add_library(latent_imaging STATIC imaging/image_path.cpp imaging/image_file.cpp
+              imaging/grid_image.cpp)
   target_link_libraries(latent_imaging PUBLIC latent_io PRIVATE opencv_core opencv_imgproc
                         opencv_imgcodecs)
-  latent_studio_warnings(latent_imaging)
+else()
+  add_library(latent_imaging STATIC imaging/image_path.cpp imaging/no_opencv.cpp)
+  target_link_libraries(latent_imaging PUBLIC latent_io)
 endif()
+target_include_directories(latent_imaging PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+latent_studio_warnings(latent_imaging)

@@ -3,32 +3,13 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include <algorithm>
-#include <cctype>
-
 #include "io/npy.h"
 #include "io/value.h"
 
 namespace ls {
 
-namespace {
-std::string extension_of(const std::string& path) {
-    const auto dot = path.find_last_of('.');
-    if (dot == std::string::npos) return "";
-    std::string ext = path.substr(dot);
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return ext;
-}
-}  // namespace
-
-bool is_image_path(const std::string& path) {
-    const std::string ext = extension_of(path);
-    return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
-}
-
 void write_image(const std::string& path, const RgbImage& image, int jpeg_quality) {
-    const std::string ext = extension_of(path);
+    const std::string ext = image_extension(path);
     if (!is_image_path(path)) {
         throw io::FormatError("cannot write '" + path + "': use a .png, .jpg or .jpeg name");
     }

@@ -13,5 +13,7 @@ void write_image(const std::string& path, const RgbImage& image, int jpeg_qualit
 
 // True for extensions write_image understands (.png, .jpg, .jpeg).
 bool is_image_path(const std::string& path);
+// The extension of a file name, lower case, with its dot ("" when there is none).
+std::string image_extension(const std::string& path);
 
 }  // namespace ls

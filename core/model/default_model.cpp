@@ -1,5 +1,7 @@
 #include "model/default_model.h"
 
+#include "model/build_paths.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <vector>

@@ -1,0 +1,23 @@
+#include <algorithm>
+#include <cctype>
+
+#include "imaging/image_file.h"
+
+namespace ls {
+
+std::string image_extension(const std::string& path) {
+    const auto dot = path.find_last_of('.');
+    const auto slash = path.find_last_of('/');
+    if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return "";
+    std::string ext = path.substr(dot);
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return ext;
+}
+
+bool is_image_path(const std::string& path) {
+    const std::string ext = image_extension(path);
+    return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
+}
+
+}  // namespace ls
