@@ -5,6 +5,7 @@
 #include <QTest>
 
 #include "engine/inference_worker.h"
+#include "io/npy.h"
 
 namespace ls::ui {
 namespace {
@@ -81,6 +82,23 @@ TEST_F(WorkerTest, TheLastImageIsTheRenderOfTheLastRequest) {
     thread->worker()->post(request(51, 50 * 0.1));  // the same state as request 50, alone
     ASSERT_TRUE(wait_for([&] { return rendered.count() == 1; }));
     EXPECT_EQ(rendered.first().first().value<RenderResult>().image, burst_last);
+}
+
+TEST_F(WorkerTest, AZCodeMapsToTheReferenceW) {
+    // The fixture's z row 0 and the reference code's w for it, repeated on every layer.
+    const auto z = io::read_npy(LATENT_STUDIO_FIXTURES "/stylegan2/rosinality_tiny64_cases/z.npy");
+    const auto w = io::read_npy(LATENT_STUDIO_FIXTURES "/stylegan2/rosinality_tiny64_cases/w.npy");
+    const int64_t dim = z.shape[1];
+    QSignalSpy mapped(thread->worker(), &InferenceWorker::mapped);
+    QMetaObject::invokeMethod(
+        thread->worker(), "map_z", Qt::QueuedConnection, Q_ARG(quint64, 5),
+        Q_ARG(QVector<float>, QVector<float>(z.data.begin(), z.data.begin() + dim)));
+    ASSERT_TRUE(wait_for([&] { return mapped.count() == 1; }));
+    const auto wplus = mapped.first().at(1).value<QVector<float>>();
+    ASSERT_EQ(wplus.size(), info.num_ws * dim);
+    for (int l = 0; l < info.num_ws; ++l) {
+        for (int64_t i = 0; i < dim; ++i) EXPECT_NEAR(wplus[l * dim + i], w.data[size_t(i)], 2e-3);
+    }
 }
 
 TEST_F(WorkerTest, CancellingAJobStopsIt) {

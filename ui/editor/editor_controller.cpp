@@ -57,6 +57,7 @@ EditorController::EditorController(QObject* parent) : QObject(parent) {
     InferenceWorker* w = inference_->worker();
     connect(w, &InferenceWorker::model_loaded, this, &EditorController::on_model_loaded);
     connect(w, &InferenceWorker::sampled, this, &EditorController::on_sampled);
+    connect(w, &InferenceWorker::mapped, this, &EditorController::on_mapped);
     connect(w, &InferenceWorker::rendered, this, &EditorController::on_rendered);
     connect(w, &InferenceWorker::failed, this, &EditorController::on_failed);
     connect(&undo_, &QUndoStack::indexChanged, this, [this] {
@@ -276,6 +277,10 @@ void EditorController::openCode(const QUrl& file) {
     try {
         io::NpyArray a = io::read_npy(path.toStdString());
         const int n = static_cast<int>(a.data.size());
+        if (n == model_.z_dim && model_.z_dim != model_.w_dim) {
+            openZCode(file);
+            return;
+        }
         std::vector<float> base;
         if (n == model_.num_ws * model_.w_dim) {
             base = a.data;  // W+
@@ -296,6 +301,34 @@ void EditorController::openCode(const QUrl& file) {
     } catch (const std::exception& e) {
         report_error(QString::fromUtf8(e.what()));
     }
+}
+
+void EditorController::openZCode(const QUrl& file) {
+    const QString path = local_path(file);
+    try {
+        const io::NpyArray a = io::read_npy(path.toStdString());
+        if (static_cast<int>(a.data.size()) != model_.z_dim) {
+            throw std::runtime_error(
+                "'" + path.toStdString() + "' holds " + std::to_string(a.data.size()) +
+                " values; a z code of this model has " + std::to_string(model_.z_dim));
+        }
+        sample_generation_ = ++generation_;
+        pending_z_source_ = path;
+        QMetaObject::invokeMethod(
+            inference_->worker(), "map_z", Qt::QueuedConnection, Q_ARG(quint64, sample_generation_),
+            Q_ARG(QVector<float>, QVector<float>(a.data.begin(), a.data.end())));
+    } catch (const std::exception& e) {
+        report_error(QString::fromUtf8(e.what()));
+    }
+}
+
+void EditorController::on_mapped(quint64 generation, const QVector<float>& wplus) {
+    if (generation != sample_generation_) return;
+    EditorState after = state_;
+    after.seed.reset();
+    after.code_source = pending_z_source_;
+    after.base.assign(wplus.begin(), wplus.end());
+    push_change(tr("Open %1").arg(QFileInfo(pending_z_source_).fileName()), state_, after, true);
 }
 
 void EditorController::openFile(const QUrl& file) {

@@ -60,7 +60,10 @@ class EditorController : public QObject {
     Q_INVOKABLE void setLayers(int row, int first, int last);
     Q_INVOKABLE void removeEdit(int row);
     Q_INVOKABLE void addDirection(const QUrl& file);
+    // A w [w_dim] or W+ [num_ws, w_dim] code; a file of z_dim values (when z_dim differs from
+    // w_dim) is taken as z. openZCode reads it as z in any case.
     Q_INVOKABLE void openCode(const QUrl& file);
+    Q_INVOKABLE void openZCode(const QUrl& file);
     Q_INVOKABLE void openFile(const QUrl& file);  // drag and drop: by extension
     Q_INVOKABLE bool saveSession(const QUrl& file);
     Q_INVOKABLE bool openSession(const QUrl& file);
@@ -114,6 +117,7 @@ class EditorController : public QObject {
   private:
     void on_model_loaded(const ModelInfo& info);
     void on_sampled(quint64 generation, quint64 seed, const QVector<float>& wplus);
+    void on_mapped(quint64 generation, const QVector<float>& wplus);
     void on_rendered(const RenderResult& result);
     void on_failed(quint64 generation, const QString& message);
     void push_change(const QString& text, const EditorState& before, const EditorState& after,
@@ -136,6 +140,7 @@ class EditorController : public QObject {
     QUrl session_url_;
     double render_ms_ = 0.0;
     quint64 generation_ = 0, shown_generation_ = 0, sample_generation_ = 0;
+    QString pending_z_source_;               // the z file being mapped
     std::optional<EditorState> drag_start_;  // the state when a slider drag began
     QTimer autosave_timer_;
     int autosave_seconds_ = 5;

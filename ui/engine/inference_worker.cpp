@@ -75,6 +75,15 @@ void InferenceWorker::sample(quint64 generation, quint64 seed) {
     }
 }
 
+void InferenceWorker::map_z(quint64 generation, const QVector<float>& z) {
+    try {
+        const std::vector<float> w = backend_->map_z(std::vector<float>(z.begin(), z.end()));
+        Q_EMIT mapped(generation, QVector<float>(w.begin(), w.end()));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(generation, first_line(e.what()));
+    }
+}
+
 void InferenceWorker::render_seeds(quint64 job, quint64 first_seed, int count) {
     cancel_.store(false);
     QList<QImage> images;

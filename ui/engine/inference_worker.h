@@ -35,12 +35,15 @@ class InferenceWorker : public QObject {
   public Q_SLOTS:
     void load_model(const QString& path, const QString& device);
     void sample(quint64 generation, quint64 seed);
+    // z [z_dim] -> W+, answered with `mapped`.
+    void map_z(quint64 generation, const QVector<float>& z);
     // A long job: renders `count` samples from `first_seed` on, with progress.
     void render_seeds(quint64 job, quint64 first_seed, int count);
 
   Q_SIGNALS:
     void model_loaded(const ls::ui::ModelInfo& info);
     void sampled(quint64 generation, quint64 seed, const QVector<float>& wplus);
+    void mapped(quint64 generation, const QVector<float>& wplus);
     void rendered(const ls::ui::RenderResult& result);
     void failed(quint64 generation, const QString& message);
     void progress(quint64 job, double fraction);

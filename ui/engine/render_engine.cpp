@@ -69,6 +69,20 @@ std::vector<float> RenderEngine::sample(uint64_t seed) {
     return tensor_to_npy(g.z_to_wplus(z)).data;
 }
 
+std::vector<float> RenderEngine::map_z(const std::vector<float>& z) {
+    if (!d->loaded) throw std::runtime_error("no model is loaded");
+    torch::NoGradGuard no_grad;
+    auto& g = *d->model.generator;
+    if (static_cast<int>(z.size()) != g.config().z_dim) {
+        throw std::invalid_argument("a z code has " + std::to_string(g.config().z_dim) +
+                                    " values for this model, not " + std::to_string(z.size()));
+    }
+    const at::Tensor t =
+        at::from_blob(const_cast<float*>(z.data()), {1, static_cast<int64_t>(z.size())}, at::kFloat)
+            .to(g.latent_avg.device());
+    return tensor_to_npy(g.z_to_wplus(t)).data;
+}
+
 namespace {
 // The editor's edits as the engine's edit stack.
 edit::EditStack to_stack(const std::vector<EditSpec>& edits, int num_ws, int w_dim) {

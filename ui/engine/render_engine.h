@@ -16,6 +16,8 @@ class RenderBackend {
     virtual ModelInfo load(const QString& path, const QString& device) = 0;
     // W+ of the model for a seed (z as NumPy's RandomState(seed).randn), untruncated.
     virtual std::vector<float> sample(uint64_t seed) = 0;
+    // W+ of a z code [z_dim] through the mapping network, untruncated.
+    virtual std::vector<float> map_z(const std::vector<float>& z) = 0;
     virtual QImage render(const RenderRequest& request) = 0;
 };
 
@@ -25,6 +27,7 @@ class RenderEngine : public RenderBackend {
     ~RenderEngine() override;
     ModelInfo load(const QString& path, const QString& device) override;
     std::vector<float> sample(uint64_t seed) override;
+    std::vector<float> map_z(const std::vector<float>& z) override;
     QImage render(const RenderRequest& request) override;
 
   private:

@@ -16,6 +16,7 @@ ApplicationWindow {
            + (editor.dirty ? " *" : "") + " — Latent Studio"
 
     property bool darkTheme: false
+    property int jpegQuality: 92
     palette {
         window: darkTheme ? "#2b2b2b" : "#efefef"
         windowText: darkTheme ? "#e6e6e6" : "#1a1a1a"
@@ -41,7 +42,8 @@ ApplicationWindow {
     Action { id: saveAction; text: qsTr("&Save Session"); shortcut: StandardKey.Save; onTriggered: save() }
     Action { id: saveAsAction; text: qsTr("Save Session &As…"); shortcut: "Ctrl+Shift+S"; onTriggered: saveDialog.open() }
     Action { id: openSessionAction; text: qsTr("&Open Session…"); shortcut: StandardKey.Open; onTriggered: openSessionDialog.open() }
-    Action { id: openCodeAction; text: qsTr("Open &Code (.npy)…"); onTriggered: openCodeDialog.open() }
+    Action { id: openCodeAction; text: qsTr("Open &Code, w or W+ (.npy)…"); onTriggered: openCodeDialog.open() }
+    Action { id: openZAction; text: qsTr("Open &z Code (.npy)…"); onTriggered: openZDialog.open() }
     Action { id: openModelAction; text: qsTr("Open &Model…"); shortcut: "Ctrl+M"; onTriggered: openModelDialog.open() }
     Action { id: addDirectionAction; text: qsTr("Add &Direction (.npy)…"); shortcut: "Ctrl+D"; onTriggered: addDirectionDialog.open() }
     Action { id: exportAction; text: qsTr("&Export Image…"); shortcut: "Ctrl+E"; onTriggered: exportDialog.open() }
@@ -63,6 +65,7 @@ ApplicationWindow {
             title: qsTr("&File")
             MenuItem { action: openSessionAction }
             MenuItem { action: openCodeAction }
+            MenuItem { action: openZAction }
             MenuItem { action: openModelAction }
             MenuSeparator {}
             MenuItem { action: saveAction }
@@ -214,6 +217,7 @@ ApplicationWindow {
     FileDialog { id: saveDialog; fileMode: FileDialog.SaveFile; nameFilters: [qsTr("Sessions (*.json)")]; defaultSuffix: "json"; onAccepted: editor.saveSession(selectedFile) }
     FileDialog { id: openSessionDialog; nameFilters: [qsTr("Sessions (*.json)")]; onAccepted: editor.openSession(selectedFile) }
     FileDialog { id: openCodeDialog; nameFilters: [qsTr("Latent codes (*.npy)")]; onAccepted: editor.openCode(selectedFile) }
+    FileDialog { id: openZDialog; nameFilters: [qsTr("z codes (*.npy)")]; onAccepted: editor.openZCode(selectedFile) }
     FileDialog { id: addDirectionDialog; nameFilters: [qsTr("Directions (*.npy)")]; onAccepted: editor.addDirection(selectedFile) }
     FileDialog { id: openModelDialog; nameFilters: [qsTr("Models (*.pt *.pkl)")]; onAccepted: editor.loadModel(selectedFile) }
     FileDialog {
@@ -221,9 +225,9 @@ ApplicationWindow {
         fileMode: FileDialog.SaveFile
         nameFilters: [qsTr("PNG (*.png)"), qsTr("JPEG (*.jpg *.jpeg)")]
         defaultSuffix: "png"
-        onAccepted: editor.exportImage(selectedFile, 92, true)
+        onAccepted: editor.exportImage(selectedFile, window.jpegQuality, true)
     }
-    PreferencesDialog { id: prefs; editor: editor; anchors.centerIn: parent }
+    PreferencesDialog { id: prefs; editor: editor; mainWindow: window; anchors.centerIn: parent }
 
     Dialog {
         id: recoveryDialog
