@@ -44,6 +44,20 @@ at::Tensor read_npy_tensor(const std::string& path) {
     return npy_to_tensor(io::read_npy(path));
 }
 
+at::Tensor read_batch(const std::string& path, const std::vector<int64_t>& item,
+                      const std::string& what) {
+    at::Tensor t = read_npy_tensor(path);
+    if (t.dim() == static_cast<int64_t>(item.size())) t = t.unsqueeze(0);
+    const bool fits = t.dim() == static_cast<int64_t>(item.size()) + 1 && t.size(0) > 0 &&
+                      t.sizes().slice(1).vec() == item;
+    if (!fits) {
+        throw InputError("'" + path + "' has shape " + shape_string(t.sizes()) +
+                         "; this model takes " + what + " of shape [N" +
+                         (item.empty() ? "" : ", ") + shape_string(item).substr(1));
+    }
+    return t;
+}
+
 std::string shape_string(at::IntArrayRef shape) {
     std::ostringstream s;
     s << "[";

@@ -33,6 +33,10 @@ Model open_model(const std::string& path, const std::string& device);
 
 // A float32 .npy as a tensor; its shape is checked by the caller.
 at::Tensor read_npy_tensor(const std::string& path);
+// A batch from a .npy: [N, item...] with N >= 1, or one [item...] made [1, item...]. Anything
+// else is an InputError naming the file, its shape and the shape of `what` this model takes.
+at::Tensor read_batch(const std::string& path, const std::vector<int64_t>& item,
+                      const std::string& what);
 std::string shape_string(at::IntArrayRef shape);
 
 // Seeds from "7", "1..16", "1,5,9" or a mix ("1..4,9").

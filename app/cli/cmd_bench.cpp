@@ -67,10 +67,7 @@ nlohmann::json time_generator(nn::GeneratorImpl& g, int batch, int repeats,
 
 int run_bench(const BenchOptions& o) {
     const at::Device device = runtime::pick_device(o.device);
-    nlohmann::json report;
-    report["device"] = runtime::describe_device(device);
-    report["threads"] = runtime::thread_count();
-    report["hardware_threads"] = std::thread::hardware_concurrency();
+    nlohmann::json report = bench_header(device);
     report["results"] = nlohmann::json::array();
     auto bench_model = [&](Model& m, const std::string& name) {
         for (int batch : o.batches) {

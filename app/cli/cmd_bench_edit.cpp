@@ -124,10 +124,7 @@ nlohmann::json bench_render(Model& m, const std::string& name, int repeats,
 
 int run_bench_edit(const BenchEditOptions& o) {
     const at::Device device = runtime::pick_device(o.device);
-    nlohmann::json report;
-    report["device"] = runtime::describe_device(device);
-    report["threads"] = runtime::thread_count();
-    report["hardware_threads"] = std::thread::hardware_concurrency();
+    nlohmann::json report = bench_header(device);
     report["batch"] = 1;
     if (o.sefa) report["sefa"] = bench_sefa(o.repeats, device);
     if (o.render) {

@@ -19,14 +19,8 @@ int run_discriminate(const DiscriminateOptions& o) {
         throw InputError("'" + m.path + "' has no discriminator");
     }
     const auto& c = m.discriminator->config();
-    const at::Tensor images = read_npy_tensor(o.images);
-    if (images.dim() != 4 || images.size(0) == 0 || images.size(1) != c.img_channels ||
-        images.size(2) != c.resolution || images.size(3) != c.resolution) {
-        throw InputError("'" + o.images + "' has shape " + shape_string(images.sizes()) +
-                         "; this discriminator takes images of shape [N, " +
-                         std::to_string(c.img_channels) + ", " + std::to_string(c.resolution) +
-                         ", " + std::to_string(c.resolution) + "]");
-    }
+    const at::Tensor images =
+        read_batch(o.images, {c.img_channels, c.resolution, c.resolution}, "images");
     const int64_t group = c.mbstd_group_size;
     if (group > 0 && images.size(0) > group && images.size(0) % group != 0) {
         throw InputError("the discriminator compares images in groups of " + std::to_string(group) +

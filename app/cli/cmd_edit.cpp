@@ -21,17 +21,6 @@ struct EditOptions {
     std::vector<double> strengths;
 };
 
-at::Tensor read_wplus(const std::string& path, const GeneratorConfig& c) {
-    at::Tensor wp = read_npy_tensor(path);
-    if (wp.dim() == 2) wp = wp.unsqueeze(0);
-    if (wp.dim() != 3 || wp.size(0) == 0 || wp.size(1) != c.num_ws() || wp.size(2) != c.w_dim) {
-        throw InputError("'" + path + "' has shape " + shape_string(wp.sizes()) +
-                         "; this model takes W+ of shape [N, " + std::to_string(c.num_ws()) + ", " +
-                         std::to_string(c.w_dim) + "]");
-    }
-    return wp;
-}
-
 // One edit per --direction; a single --strength or --layers applies to all of them.
 edit::EditStack build_stack(const EditOptions& o, const GeneratorConfig& c) {
     const size_t n = o.directions.size();
@@ -78,7 +67,7 @@ int run_edit(const EditOptions& o) {
         throw InputError("this model makes " + std::to_string(c.img_channels) +
                          "-channel images; use --out-wplus");
     }
-    const at::Tensor wplus = read_wplus(o.wplus, c);
+    const at::Tensor wplus = read_batch(o.wplus, {c.num_ws(), c.w_dim}, "W+");
     const at::Tensor edited = edit::apply_edits(wplus, build_stack(o, c));
     at::Tensor images;
     if (!o.out.empty()) {

@@ -63,33 +63,17 @@ at::Tensor codes_from_inputs(const GenerateOptions& o, nn::GeneratorImpl& g,
         return g.truncate(g.broadcast(g.mapping(z)), o.truncation, cutoff);
     }
     if (!o.z_path.empty()) {
-        at::Tensor z = read_npy_tensor(o.z_path);
-        if (z.dim() == 1) z = z.unsqueeze(0);
-        if (z.dim() != 2 || z.size(1) != c.z_dim || z.size(0) == 0) {
-            throw InputError("'" + o.z_path + "' has shape " + shape_string(z.sizes()) +
-                             "; this model takes z of shape [N, " + std::to_string(c.z_dim) + "]");
-        }
+        at::Tensor z = read_batch(o.z_path, {c.z_dim}, "z");
         named(z.size(0), "z");
         z = z.to(g.latent_avg.device());
         return g.truncate(g.broadcast(g.mapping(z)), o.truncation, cutoff);
     }
     if (!o.w_path.empty()) {
-        at::Tensor w = read_npy_tensor(o.w_path);
-        if (w.dim() == 1) w = w.unsqueeze(0);
-        if (w.dim() != 2 || w.size(1) != c.w_dim || w.size(0) == 0) {
-            throw InputError("'" + o.w_path + "' has shape " + shape_string(w.sizes()) +
-                             "; this model takes w of shape [N, " + std::to_string(c.w_dim) + "]");
-        }
+        const at::Tensor w = read_batch(o.w_path, {c.w_dim}, "w");
         named(w.size(0), "w");
         return g.truncate(g.broadcast(w.to(g.latent_avg.device())), o.truncation, cutoff);
     }
-    at::Tensor wp = read_npy_tensor(o.wplus_path);
-    if (wp.dim() == 2) wp = wp.unsqueeze(0);
-    if (wp.dim() != 3 || wp.size(1) != c.num_ws() || wp.size(2) != c.w_dim || wp.size(0) == 0) {
-        throw InputError("'" + o.wplus_path + "' has shape " + shape_string(wp.sizes()) +
-                         "; this model takes W+ of shape [N, " + std::to_string(c.num_ws()) + ", " +
-                         std::to_string(c.w_dim) + "]");
-    }
+    const at::Tensor wp = read_batch(o.wplus_path, {c.num_ws(), c.w_dim}, "W+");
     named(wp.size(0), "wplus");
     return g.truncate(wp.to(g.latent_avg.device()), o.truncation, cutoff);
 }

@@ -34,12 +34,10 @@ at::Tensor start_code(const GridOptions& o, nn::GeneratorImpl& g) {
         const at::Tensor z = z_from_seed(seeds[0], 1, c.z_dim).to(g.latent_avg.device());
         return g.truncate(g.broadcast(g.mapping(z)), o.truncation, c.truncation_cutoff);
     }
-    at::Tensor wp = read_npy_tensor(o.wplus);
-    if (wp.dim() == 2) wp = wp.unsqueeze(0);
-    if (wp.dim() != 3 || wp.size(0) != 1 || wp.size(1) != c.num_ws() || wp.size(2) != c.w_dim) {
-        throw InputError("'" + o.wplus + "' has shape " + shape_string(wp.sizes()) +
-                         "; the grid takes one W+ code [1, " + std::to_string(c.num_ws()) + ", " +
-                         std::to_string(c.w_dim) + "]");
+    const at::Tensor wp = read_batch(o.wplus, {c.num_ws(), c.w_dim}, "W+");
+    if (wp.size(0) != 1) {
+        throw InputError("'" + o.wplus + "' holds " + std::to_string(wp.size(0)) +
+                         " codes; the grid takes one");
     }
     return wp;
 }

@@ -1,8 +1,10 @@
 #include <iostream>
+#include <thread>
 
 #include "cli_common.h"
 #include "commands.h"
 #include "model_json.h"
+#include "runtime/runtime.h"
 
 namespace ls::cli {
 
@@ -63,6 +65,14 @@ nlohmann::json model_json(const Model& m) {
     } else {
         j["discriminator"] = nullptr;
     }
+    return j;
+}
+
+nlohmann::json bench_header(const at::Device& device) {
+    nlohmann::json j;
+    j["device"] = runtime::describe_device(device);
+    j["threads"] = runtime::thread_count();
+    j["hardware_threads"] = std::thread::hardware_concurrency();
     return j;
 }
 
