@@ -7,13 +7,17 @@ namespace ls::ui {
 
 ImageCanvas::ImageCanvas(QQuickItem* parent) : QQuickPaintedItem(parent) {
     setAntialiasing(true);
-    connect(this, &QQuickItem::widthChanged, this, [this] { update(); });
-    connect(this, &QQuickItem::heightChanged, this, [this] { update(); });
+    // The fit zoom depends on the item's size and the image's: keep bindings to it current.
+    connect(this, &QQuickItem::widthChanged, this, &ImageCanvas::viewChanged);
+    connect(this, &QQuickItem::heightChanged, this, &ImageCanvas::viewChanged);
+    connect(this, &ImageCanvas::viewChanged, this, [this] { update(); });
 }
 
 void ImageCanvas::set_image(const QImage& image) {
+    const bool size_changed = image.size() != image_.size();
     image_ = image;
     Q_EMIT imageChanged();
+    if (size_changed) Q_EMIT viewChanged();
     update();
 }
 
