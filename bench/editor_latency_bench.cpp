@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
     since_start.start();
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QGuiApplication app(argc, argv);
+    QGuiApplication::setOrganizationName(QStringLiteral("Latent Studio"));
+    QGuiApplication::setApplicationName(QStringLiteral("Latent Studio"));
     QStandardPaths::setTestModeEnabled(true);
     int moves = 300, interval_ms = 16;
     for (int i = 1; i + 1 < argc; ++i) {

@@ -142,6 +142,17 @@ TEST_F(EditorWindow, SliderUndoRedoSessionAndExportMatchTheCommandLine) {
     EXPECT_LE(max_diff, 1);
 }
 
+TEST_F(EditorWindow, ClosingWithUnsavedChangesAsksFirst) {
+    editor->setStrength(0, 2.0, true);
+    ASSERT_TRUE(editor->dirty());
+    window->close();
+    QTest::qWait(100);
+    EXPECT_TRUE(window->isVisible()) << "the window closed over unsaved changes";
+    QObject* dialog = window->findChild<QObject*>("closeDialog");
+    ASSERT_TRUE(dialog);
+    EXPECT_TRUE(dialog->property("opened").toBool() || dialog->property("visible").toBool());
+}
+
 long resident_kib() {
     std::ifstream statm("/proc/self/statm");
     long pages = 0, resident = 0;

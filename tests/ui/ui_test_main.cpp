@@ -6,6 +6,8 @@ int main(int argc, char** argv) {
     // No display is needed (nor there, in CI): the offscreen platform unless told otherwise.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QGuiApplication app(argc, argv);
+    QGuiApplication::setOrganizationName(QStringLiteral("Latent Studio"));
+    QGuiApplication::setApplicationName(QStringLiteral("Latent Studio"));
     ::testing::InitGoogleTest(&argc, argv);
     return RUN_ALL_TESTS();
 }

@@ -55,6 +55,15 @@ ApplicationWindow {
     Action { id: prefsAction; text: qsTr("&Preferences…"); shortcut: StandardKey.Preferences; onTriggered: prefs.open() }
     Action { id: quitAction; text: qsTr("&Quit"); shortcut: StandardKey.Quit; onTriggered: window.close() }
 
+    // Closing with unsaved changes asks first (the autosave only covers crashes).
+    property bool closeConfirmed: false
+    onClosing: function(close) {
+        if (editor.dirty && !closeConfirmed) {
+            close.accepted = false
+            closeDialog.open()
+        }
+    }
+
     function save() {
         if (editor.sessionUrl.toString() === "") saveDialog.open()
         else editor.saveSession(editor.sessionUrl)
@@ -214,7 +223,21 @@ ApplicationWindow {
         onDropped: function(drop) { for (const url of drop.urls) editor.openFile(url) }
     }
 
-    FileDialog { id: saveDialog; fileMode: FileDialog.SaveFile; nameFilters: [qsTr("Sessions (*.json)")]; defaultSuffix: "json"; onAccepted: editor.saveSession(selectedFile) }
+    FileDialog {
+        id: saveDialog
+        property bool closeAfterSave: false
+        fileMode: FileDialog.SaveFile
+        nameFilters: [qsTr("Sessions (*.json)")]
+        defaultSuffix: "json"
+        onAccepted: {
+            if (editor.saveSession(selectedFile) && closeAfterSave) {
+                window.closeConfirmed = true
+                window.close()
+            }
+            closeAfterSave = false
+        }
+        onRejected: closeAfterSave = false
+    }
     FileDialog { id: openSessionDialog; nameFilters: [qsTr("Sessions (*.json)")]; onAccepted: editor.openSession(selectedFile) }
     FileDialog { id: openCodeDialog; nameFilters: [qsTr("Latent codes (*.npy)")]; onAccepted: editor.openCode(selectedFile) }
     FileDialog { id: openZDialog; nameFilters: [qsTr("z codes (*.npy)")]; onAccepted: editor.openZCode(selectedFile) }
@@ -228,6 +251,26 @@ ApplicationWindow {
         onAccepted: editor.exportImage(selectedFile, window.jpegQuality, true)
     }
     PreferencesDialog { id: prefs; editor: editor; mainWindow: window; anchors.centerIn: parent }
+
+    Dialog {
+        id: closeDialog
+        objectName: "closeDialog"
+        title: qsTr("Save changes before closing?")
+        anchors.centerIn: parent
+        modal: true
+        standardButtons: Dialog.Save | Dialog.Discard | Dialog.Cancel
+        Label { text: qsTr("The session has changes that are not saved.") }
+        onAccepted: {
+            if (editor.sessionUrl.toString() === "") {
+                saveDialog.closeAfterSave = true
+                saveDialog.open()
+            } else if (editor.saveSession(editor.sessionUrl)) {
+                window.closeConfirmed = true
+                window.close()
+            }
+        }
+        onDiscarded: { window.closeConfirmed = true; close(); window.close() }
+    }
 
     Dialog {
         id: recoveryDialog
