@@ -131,7 +131,13 @@ void EditorController::push_change(const QString& text, const EditorState& befor
 }
 
 void EditorController::apply_state(const EditorState& state, bool base_changed) {
-    const bool rows_differ = state.edits.size() != state_.edits.size();
+    // Rows are replaced when the list itself differs (another session, an added or removed
+    // direction); a changed slider only updates its row, so that a drag stays smooth.
+    bool rows_differ = state.edits.size() != edits_.rows().size();
+    for (size_t i = 0; !rows_differ && i < state.edits.size(); ++i) {
+        rows_differ = state.edits[i].name != edits_.rows()[i].name ||
+                      state.edits[i].spec.direction != edits_.rows()[i].spec.direction;
+    }
     state_ = state;
     if (rows_differ) {
         edits_.set_rows(state.edits);
