@@ -21,26 +21,26 @@ namespace ls::cli {
 
 namespace {
 
-struct SefaOptions {
+struct SefaArgs {
     std::string model, device = "auto", layers = "all", out, eigenvalues_out;
     int top = 5;
     bool exclude_to_rgb = false, unit_rows = false;
 };
 
-struct PcaOptions {
+struct PcaArgs {
     std::string model, device = "auto", out, std_out;
     int64_t samples = 10000;
     int top = 10;
     uint64_t seed = 0;
 };
 
-struct BoundaryOptions {
+struct BoundaryArgs {
     std::string codes, scores, column, out;
     std::vector<std::string> conditions;
     double ratio = 0.02, split = 0.7, c = 1.0;
 };
 
-struct PairOptions {
+struct PairArgs {
     std::string from, to, out;
 };
 
@@ -62,7 +62,7 @@ std::vector<double> to_vector(const at::Tensor& t) {
     return {d.data_ptr<double>(), d.data_ptr<double>() + d.numel()};
 }
 
-int run_sefa(const SefaOptions& o) {
+int run_sefa(const SefaArgs& o) {
     check_npy_output(o.out, "--out");
     if (!o.eigenvalues_out.empty()) check_npy_output(o.eigenvalues_out, "--eigenvalues-out");
     Model m = open_model(o.model, o.device);
@@ -84,7 +84,7 @@ int run_sefa(const SefaOptions& o) {
     return kOk;
 }
 
-int run_pca(const PcaOptions& o) {
+int run_pca(const PcaArgs& o) {
     check_npy_output(o.out, "--out");
     if (!o.std_out.empty()) check_npy_output(o.std_out, "--std-out");
     Model m = open_model(o.model, o.device);
@@ -109,7 +109,7 @@ at::Tensor read_codes(const std::string& path) {
     return codes;
 }
 
-int run_boundary(const BoundaryOptions& o) {
+int run_boundary(const BoundaryArgs& o) {
     check_npy_output(o.out, "--out");
     const at::Tensor codes = read_codes(o.codes);
     const std::vector<double> scores = edit::read_scores_csv(o.scores, o.column);
@@ -138,7 +138,7 @@ int run_boundary(const BoundaryOptions& o) {
     return kOk;
 }
 
-int run_pair(const PairOptions& o) {
+int run_pair(const PairArgs& o) {
     check_npy_output(o.out, "--out");
     const edit::PairDirection p =
         edit::direction_from_pair(read_npy_tensor(o.from), read_npy_tensor(o.to));
@@ -157,7 +157,7 @@ void add_model_options(CLI::App* app, std::string* model, std::string* device) {
 }
 
 Runner add_sefa(CLI::App* app) {
-    auto o = std::make_shared<SefaOptions>();
+    auto o = std::make_shared<SefaArgs>();
     add_model_options(app, &o->model, &o->device);
     app->add_option("--layers", o->layers, "W+ layers: all, coarse, middle, fine, A-B or A");
     app->add_option("--top", o->top, "How many directions, strongest first")->required();
@@ -171,7 +171,7 @@ Runner add_sefa(CLI::App* app) {
 }
 
 Runner add_pca(CLI::App* app) {
-    auto o = std::make_shared<PcaOptions>();
+    auto o = std::make_shared<PcaArgs>();
     add_model_options(app, &o->model, &o->device);
     app->add_option("--samples", o->samples, "Sampled codes")
         ->check(CLI::Range(int64_t{2}, int64_t{10000000}));
@@ -183,7 +183,7 @@ Runner add_pca(CLI::App* app) {
 }
 
 Runner add_boundary(CLI::App* app) {
-    auto o = std::make_shared<BoundaryOptions>();
+    auto o = std::make_shared<BoundaryArgs>();
     app->add_option("--codes", o->codes, "w codes, .npy [N, w_dim]")
         ->required()
         ->check(CLI::ExistingFile);
@@ -204,7 +204,7 @@ Runner add_boundary(CLI::App* app) {
 }
 
 Runner add_pair(CLI::App* app) {
-    auto o = std::make_shared<PairOptions>();
+    auto o = std::make_shared<PairArgs>();
     app->add_option("--from", o->from, "The first code, .npy w or W+")
         ->required()
         ->check(CLI::ExistingFile);

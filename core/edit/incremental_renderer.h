@@ -1,6 +1,7 @@
 // Renders that reuse unchanged layers: the synthesis state after every block of the last
 // render is kept, and a new W+ that differs only in layers >= k restarts from the block that
 // first reads layer k. A fine-layer slider then re-runs only the last blocks.
+// Not thread-safe: one renderer per thread (the editor's inference worker owns its own).
 #pragma once
 
 #include <ATen/ATen.h>

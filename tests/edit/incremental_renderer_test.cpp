@@ -1,6 +1,5 @@
 // Incremental rendering: the blocks before an edited layer see the same inputs, the restarted
 // render equals the full one, and the cache is really used.
-#include <ATen/core/grad_mode.h>
 #include <c10/core/InferenceMode.h>
 #include <gtest/gtest.h>
 #include <torch/csrc/autograd/grad_mode.h>
