@@ -1,11 +1,13 @@
 // Benchmark (not a test): the editor's latency from a slider move to the new image on screen
 // while dragging continuously, and the time from start to a usable window. Prints JSON.
 // Run: build/bench/editor_latency_bench [--moves N] [--interval-ms MS]
+#include <QDir>
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QHash>
 #include <QQmlApplicationEngine>
 #include <QQuickWindow>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
@@ -26,6 +28,8 @@ int main(int argc, char** argv) {
     QGuiApplication::setOrganizationName(QStringLiteral("Latent Studio"));
     QGuiApplication::setApplicationName(QStringLiteral("Latent Studio"));
     QStandardPaths::setTestModeEnabled(true);
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
+    QSettings().clear();
     int moves = 300, interval_ms = 16;
     for (int i = 1; i + 1 < argc; ++i) {
         if (QByteArray(argv[i]) == "--moves") moves = std::atoi(argv[i + 1]);
