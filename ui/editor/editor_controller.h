@@ -101,7 +101,6 @@ class EditorController : public QObject {
 
     // Applies a state as it is (used by the undo commands).
     void apply_state(const EditorState& state, bool base_changed);
-    const EditorState& state() const { return state_; }
 
   Q_SIGNALS:
     void modelChanged();

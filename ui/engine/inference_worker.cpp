@@ -51,7 +51,6 @@ void InferenceWorker::process_pending() {
             plain.edits.clear();
             result.original = backend_->render(plain);
         }
-        frames_.fetch_add(1);
         Q_EMIT rendered(result);
     } catch (const std::exception& e) {
         Q_EMIT failed(request.generation, first_line(e.what()));

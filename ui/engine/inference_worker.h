@@ -30,8 +30,6 @@ class InferenceWorker : public QObject {
     // Thread-safe: the running job stops at its next step.
     void cancel_job() { cancel_.store(true); }
 
-    int frames_rendered() const { return frames_.load(); }
-
   public Q_SLOTS:
     void load_model(const QString& path, const QString& device);
     void sample(quint64 generation, quint64 seed);
@@ -57,7 +55,6 @@ class InferenceWorker : public QObject {
     std::optional<RenderRequest> pending_;
     bool scheduled_ = false;
     std::atomic<bool> cancel_{false};
-    std::atomic<int> frames_{0};
 };
 
 // Owns the worker's thread: starts it, and on destruction cancels the running job, stops the
