@@ -135,6 +135,7 @@ int run_cli(int argc, char** argv) {
     add("edit", "Apply directions to W+ codes", add_edit);
     add("grid", "One edit at several layer ranges and strengths, as one image", add_grid);
     add("bench-edit", "Time SeFa and incremental renders; print JSON", add_bench_edit);
+    add("dataset", "Write a training data set: portraits (images and labels)", add_dataset);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

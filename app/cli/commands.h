@@ -18,6 +18,7 @@ Runner add_directions(CLI::App& app);
 Runner add_edit(CLI::App& app);
 Runner add_grid(CLI::App& app);
 Runner add_bench_edit(CLI::App& app);
+Runner add_dataset(CLI::App& app);
 
 // Parses argv, runs the chosen command, maps errors to exit codes and one stderr line.
 int run_cli(int argc, char** argv);
