@@ -6,6 +6,8 @@ add_library(latent_engine STATIC
   model/generator.cpp
   model/discriminator.cpp
   model/checkpoint.cpp
+  model/model_file.cpp
+  model/manifest.cpp
   model/model.cpp
   model/default_model.cpp
   model/tensor_npy.cpp
@@ -29,7 +31,7 @@ target_include_directories(latent_engine PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 configure_file(model/build_paths.h.in ${CMAKE_CURRENT_BINARY_DIR}/generated/model/build_paths.h)
 target_include_directories(latent_engine PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 # liblinear: the linear SVM of InterFaceGAN's boundaries (edit/boundary.cpp).
-target_link_libraries(latent_engine PUBLIC latent_io ${TORCH_LIBRARIES} PRIVATE linear)
+target_link_libraries(latent_engine PUBLIC latent_io ${TORCH_LIBRARIES} PRIVATE linear nlohmann_json::nlohmann_json)
 target_include_directories(latent_engine SYSTEM PUBLIC ${TORCH_INCLUDE_DIRS})
 # The torch headers are the slow part of every engine file: compile them once.
 target_precompile_headers(latent_engine PRIVATE <ATen/ATen.h> <torch/nn/module.h>

@@ -112,7 +112,19 @@ void check_output_path(const std::string& path) {
     }
 }
 
+namespace {
+std::string g_command_line;
+}
+
+std::string invoked_command_line() {
+    return g_command_line;
+}
+
 int run_cli(int argc, char** argv) {
+    for (int i = 0; i < argc; ++i) {
+        if (i) g_command_line += ' ';
+        g_command_line += i == 0 ? std::string("latent-studio-cli") : std::string(argv[i]);
+    }
     CLI::App app{
         "Latent Studio's command line: StyleGAN2 models, latent codes and images.\n"
         "Codes and images are .npy files; exit 0 on success, 2 for a usage error, "
@@ -136,6 +148,7 @@ int run_cli(int argc, char** argv) {
     add("grid", "One edit at several layer ranges and strengths, as one image", add_grid);
     add("bench-edit", "Time SeFa and incremental renders; print JSON", add_bench_edit);
     add("dataset", "Write a training data set: portraits (images and labels)", add_dataset);
+    add("train", "Train networks: gan, classifier, encoder", add_train);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

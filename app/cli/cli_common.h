@@ -42,6 +42,9 @@ std::string shape_string(at::IntArrayRef shape);
 // Seeds from "7", "1..16", "1,5,9" or a mix ("1..4,9").
 std::vector<uint64_t> parse_seeds(const std::string& text);
 
+// The command line this process was started with, for the provenance of files it writes.
+std::string invoked_command_line();
+
 // Checks before any work that an output file can be written later: its folder exists.
 void check_output_path(const std::string& path);
 

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 
 #include <functional>
+#include <map>
 
 namespace ls::cli {
 
@@ -19,6 +20,9 @@ Runner add_edit(CLI::App& app);
 Runner add_grid(CLI::App& app);
 Runner add_bench_edit(CLI::App& app);
 Runner add_dataset(CLI::App& app);
+Runner add_train(CLI::App& app);
+// `train classifier` and `train encoder`, added to the `train` command's subcommands.
+void add_train_networks(CLI::App& train, std::map<CLI::App*, Runner>& runners);
 
 // Parses argv, runs the chosen command, maps errors to exit codes and one stderr line.
 int run_cli(int argc, char** argv);

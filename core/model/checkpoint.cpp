@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "io/torch_file.h"
+#include "io/safetensors.h"
 #include "io/value.h"
+#include "model/model_file.h"
 
 namespace ls {
 
@@ -12,11 +14,6 @@ namespace {
 
 using io::Value;
 using io::ValuePtr;
-
-at::Tensor to_tensor(const io::RawTensor& raw) {
-    std::vector<float> data = raw.to_float_vector();
-    return at::from_blob(data.data(), raw.shape, at::kFloat).clone();
-}
 
 // ---------------------------------------------------------------- rosinality layout
 
@@ -345,7 +342,35 @@ bool looks_like_ada(const Value& top) {
 
 }  // namespace
 
+// Latent Studio's own files: rosinality keys under "g_ema." and "d." (model_file.h).
+static void read_latent_studio(const io::SafetensorsFile& file, Checkpoint& out) {
+    auto format = file.metadata.find("format");
+    if (format == file.metadata.end() || format->second != kModelFormat) {
+        throw ModelError("a safetensors file without \"format\": \"" + std::string(kModelFormat) +
+                         "\" in its metadata: not a Latent Studio model");
+    }
+    out.format = "latent-studio";
+    out.serialization = "safetensors";
+    for (const auto& [name, t] : file.tensors) {
+        if (name.rfind("g_ema.", 0) == 0) out.g_state[name.substr(6)] = to_tensor(t);
+        if (name.rfind("d.", 0) == 0) out.d_state[name.substr(2)] = to_tensor(t);
+    }
+    if (out.g_state.empty()) throw ModelError("the file holds no generator (no 'g_ema.' tensors)");
+    out.g_config = infer_rosinality_g(out.g_state);
+    if (!out.d_state.empty()) out.d_config = infer_rosinality_d(out.d_state);
+}
+
 Checkpoint read_checkpoint(const std::string& path) {
+    if (looks_like_safetensors(path)) {
+        Checkpoint out;
+        out.path = path;
+        try {
+            read_latent_studio(io::read_safetensors(path), out);
+        } catch (const ModelError& e) {
+            throw ModelError("'" + path + "': " + e.what());
+        }
+        return out;
+    }
     io::TorchFileFormat format;
     ValuePtr top = io::load_torch_file(path, &format);
     Checkpoint out;

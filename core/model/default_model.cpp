@@ -49,13 +49,7 @@ std::optional<std::string> default_model_path() {
 
 Model open_model_or_default(const std::string& path, const at::Device& device, std::string* note) {
     if (!path.empty()) return load_model(path, device);
-    if (auto found = default_model_path()) {
-        if (fs::path(*found).extension() == ".json") {
-            throw ModelError("the embedded model's manifest '" + *found +
-                             "' cannot be read by this version");
-        }
-        return load_model(*found, device);
-    }
+    if (auto found = default_model_path()) return load_model(*found, device);
     if (note) {
         *note =
             "no default model is installed; using an untrained placeholder network "

@@ -1,5 +1,7 @@
 #include "model/model.h"
 
+#include "model/manifest.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
@@ -39,6 +41,12 @@ at::Tensor estimate_latent_avg(nn::GeneratorImpl& g, int samples, uint64_t seed)
 }
 
 Model load_model(const std::string& path, const at::Device& device) {
+    if (is_manifest_path(path)) {
+        const ModelManifest manifest = read_manifest(path);
+        Model m = load_model(manifest.generator, device);
+        m.manifest = manifest.path;
+        return m;
+    }
     Checkpoint ckpt = read_checkpoint(path);
     Model m;
     m.path = path;

@@ -1,0 +1,67 @@
+#include "model/model_file.h"
+
+#include <torch/nn/module.h>
+
+#include <cstring>
+#include <fstream>
+
+#include "io/internal.h"
+
+namespace ls {
+
+bool looks_like_safetensors(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    char head[9] = {};
+    if (!in.read(head, 9)) return false;
+    uint64_t n = 0;
+    for (int i = 7; i >= 0; --i) n = (n << 8) | static_cast<uint8_t>(head[i]);
+    return head[8] == '{' && n >= 2 && n < 100'000'000;
+}
+
+at::Tensor to_tensor(const io::RawTensor& raw) {
+    std::vector<float> data = raw.to_float_vector();
+    return at::from_blob(data.data(), raw.shape, at::kFloat).clone();
+}
+
+io::TensorBytes tensor_bytes(const std::string& name, const at::Tensor& t, io::DType dtype) {
+    const at::ScalarType st = dtype == io::DType::Float16 ? at::kHalf : at::kFloat;
+    const at::Tensor c = t.detach().to(at::kCPU, st).contiguous();
+    io::TensorBytes b;
+    b.name = name;
+    b.dtype = dtype;
+    b.shape.assign(c.sizes().begin(), c.sizes().end());
+    b.bytes.resize(c.numel() * c.element_size());
+    if (!b.bytes.empty()) std::memcpy(b.bytes.data(), c.data_ptr(), b.bytes.size());
+    return b;
+}
+
+void append_module_tensors(const torch::nn::Module& module, const std::string& prefix,
+                           io::DType dtype, std::vector<io::TensorBytes>* out) {
+    for (const auto& p : module.named_parameters(true)) {
+        out->push_back(tensor_bytes(prefix + p.key(), p.value(), dtype));
+    }
+    for (const auto& b : module.named_buffers(true)) {
+        out->push_back(tensor_bytes(prefix + b.key(), b.value(), dtype));
+    }
+}
+
+void load_module_tensors(torch::nn::Module& module, const io::SafetensorsFile& file,
+                         const std::string& prefix, const std::string& what) {
+    std::map<std::string, const io::RawTensor*> by_name;
+    for (const auto& [name, t] : file.tensors) by_name[name] = &t;
+    torch::NoGradGuard no_grad;
+    auto copy = [&](const std::string& key, at::Tensor& target) {
+        auto it = by_name.find(prefix + key);
+        if (it == by_name.end()) throw ModelError(what + " has no tensor '" + prefix + key + "'");
+        if (at::IntArrayRef(it->second->shape) != target.sizes()) {
+            throw ModelError(what + ": tensor '" + prefix + key + "' has shape " +
+                             c10::str(at::IntArrayRef(it->second->shape)) + ", expected " +
+                             c10::str(target.sizes()));
+        }
+        target.copy_(to_tensor(*it->second));
+    };
+    for (auto& p : module.named_parameters(true)) copy(p.key(), p.value());
+    for (auto& b : module.named_buffers(true)) copy(b.key(), b.value());
+}
+
+}  // namespace ls
