@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -16,6 +17,7 @@
 
 #include <fstream>
 
+#include "direction_list_model.h"
 #include "edit_list_model.h"
 #include "editor_controller.h"
 
@@ -145,6 +147,138 @@ TEST_F(EditorWindow, SliderUndoRedoSessionAndExportMatchTheCommandLine) {
     // The editor reuses cached blocks (equal to a full render within 1e-5): at most one
     // 8-bit level may differ.
     EXPECT_LE(max_diff, 1);
+}
+
+QQuickItem* find_item(QQuickItem* root, const QString& name) {
+    QList<QQuickItem*> found;
+    find_items(root, name, &found);
+    return found.isEmpty() ? nullptr : found.first();
+}
+
+void click(QQuickWindow* window, QQuickItem* item) {
+    QTest::mouseClick(window, Qt::LeftButton, {},
+                      item->mapToScene({item->width() / 2, item->height() / 2}).toPoint());
+}
+
+int max_pixel_diff(const QImage& a, const QImage& b) {
+    const QImage x = a.convertToFormat(QImage::Format_RGB888);
+    const QImage y = b.convertToFormat(QImage::Format_RGB888);
+    int diff = 0;
+    for (int row = 0; row < x.height(); ++row) {
+        for (int i = 0; i < x.width() * 3; ++i) {
+            diff = std::max(diff,
+                            std::abs(int(x.constScanLine(row)[i]) - int(y.constScanLine(row)[i])));
+        }
+    }
+    return diff;
+}
+
+// Issue 5's editor story: discover SeFa directions, name one and add it, restrict it to the
+// middle layers, compare layer ranges by strengths, export the grid; the grid equals the
+// command line's `grid` of the same code and direction, labels included.
+TEST_F(EditorWindow, DiscoverNameRestrictCompareAndExportTheGrid) {
+    QQuickItem* root = window->contentItem();
+    click(window, find_item(root, "discoverTab"));
+    QQuickItem* discover = find_item(root, "discoverButton");
+    ASSERT_TRUE(discover) << "the Discover tab did not open";
+    click(window, discover);
+    DirectionListModel* candidates = editor->candidates();
+    ASSERT_TRUE(wait_for([&] {
+        return candidates->rowCount() >= 3 && !editor->property("discovering").toBool();
+    })) << editor->property("status").toString().toStdString();
+    // The strips of the visible rows come in from the worker.
+    const auto has_strip = [&](int row) {
+        return candidates->data(candidates->index(row), DirectionListModel::HasStripRole).toBool();
+    };
+    ASSERT_TRUE(wait_for([&] { return has_strip(0) && has_strip(2); }));
+    const QImage strip =
+        candidates->data(candidates->index(0), DirectionListModel::StripRole).value<QImage>();
+    EXPECT_EQ(strip.width(), 5 * strip.height()) << "five strengths side by side";
+    screenshot("e2e-directions-1-discover.png");
+
+    // Name the third candidate and add it.
+    QQuickItem* list = find_item(root, "candidateList");
+    ASSERT_TRUE(list);
+    QQuickItem* third = nullptr;
+    QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem*, third), Q_ARG(int, 2));
+    ASSERT_TRUE(third);
+    EXPECT_EQ(third->property("defaultName").toString(), "SeFa 3 (all)");
+    click(window, find_item(third, "candidateName"));
+    for (char c : std::string("smile")) QTest::keyClick(window, c);
+    const int rows_before = editor->edits()->rowCount();
+    click(window, find_item(third, "addCandidateButton"));
+    ASSERT_EQ(editor->edits()->rowCount(), rows_before + 1);
+    const int row = rows_before;
+    const EditRow& added = editor->edits()->rows().back();
+    EXPECT_EQ(added.name, "smile");
+    EXPECT_EQ(added.spec.direction, candidates->items()[2].direction);
+    EXPECT_EQ(added.range, 5.0) << "the preview strength is the slider's range";
+    EXPECT_TRUE(editor->property("undoText").toString().contains("smile"));
+
+    // Restrict it to the middle layers.
+    const QVariantList middle = editor->layerPreset("middle");
+    editor->setLayers(row, middle[0].toInt(), middle[1].toInt());
+    EXPECT_EQ(editor->edits()->rows().back().spec.first_layer, middle[0].toInt());
+
+    // Compare (Ctrl+G): the new row is the selected one.
+    window->requestActivate();
+    if (!QTest::qWaitForWindowActive(window)) qWarning("the window is not active");
+    QTest::keyClick(window, Qt::Key_G, Qt::ControlModifier);
+    ASSERT_TRUE(wait_for([&] { return editor->property("compareActive").toBool(); }, 2000))
+        << "Ctrl+G did not open the compare view";
+    EXPECT_EQ(editor->property("compareRow").toInt(), row);
+    ASSERT_TRUE(wait_for([&] {
+        return !editor->property("compareBusy").toBool() &&
+               !editor->property("compareImage").value<QImage>().isNull();
+    })) << editor->property("status").toString().toStdString();
+    screenshot("e2e-directions-2-compare.png");
+
+    QTemporaryDir dir;
+    const QString grid = QDir(dir.path()).filePath("grid.png");
+    ASSERT_TRUE(editor->exportGrid(QUrl::fromLocalFile(grid)))
+        << editor->property("status").toString().toStdString();
+    const QImage ours(grid);
+    ASSERT_FALSE(ours.isNull());
+
+    // The same grid from the command line: the session's code and the added direction.
+    const QString session = QDir(dir.path()).filePath("s.json");
+    ASSERT_TRUE(editor->saveSession(QUrl::fromLocalFile(session)));
+    const QString cli_png = QDir(dir.path()).filePath("cli.png");
+    const QString cmd =
+        QStringLiteral(
+            "'%1' grid --wplus '%2' --direction '%3' --ranges all,coarse,middle,fine "
+            "--strengths=-5,-2.5,0,2.5,5 --out '%4' 2>/dev/null")
+            .arg(LATENT_STUDIO_CLI, QDir(dir.path()).filePath("s.code.npy"),
+                 QDir(dir.path()).filePath(QStringLiteral("s.dir%1.npy").arg(row)), cli_png);
+    ASSERT_EQ(std::system(cmd.toLocal8Bit().constData()), 0) << cmd.toStdString();
+    const QImage reference(cli_png);
+    ASSERT_EQ(ours.size(), reference.size());
+    // 4 rows (all, coarse, middle, fine) by 5 strengths of cells at the model's resolution,
+    // 2 px apart, below the strengths' labels and right of the ranges' labels.
+    const int cell = editor->property("resolution").toInt();
+    const int top = ours.height() - (4 * (cell + 2) - 2);
+    const int left = ours.width() - (5 * (cell + 2) - 2);
+    ASSERT_GT(top, 0);
+    ASSERT_GT(left, 0);
+    // The labels are drawn by the same code: identical.
+    EXPECT_EQ(max_pixel_diff(ours.copy(0, 0, ours.width(), top),
+                             reference.copy(0, 0, reference.width(), top)),
+              0);
+    EXPECT_EQ(max_pixel_diff(ours.copy(0, 0, left, ours.height()),
+                             reference.copy(0, 0, left, reference.height())),
+              0);
+    // The cells come from the same renderer, row by row here: at most one 8-bit level apart.
+    EXPECT_LE(max_pixel_diff(ours, reference), 1);
+
+    // Keep it in the library: its name, layers and slider range persist for this model.
+    ASSERT_TRUE(editor->saveToLibrary(row, "smile (middle)"));
+    DirectionListModel* library = editor->library();
+    ASSERT_EQ(library->rowCount(), 1);
+    EXPECT_EQ(library->items()[0].name, "smile (middle)");
+    EXPECT_EQ(library->items()[0].first_layer, middle[0].toInt());
+    EXPECT_EQ(library->items()[0].scale, 5.0);
+    EXPECT_TRUE(QFileInfo::exists(
+        QDir(editor->property("libraryFolder").toString()).filePath("library.json")));
 }
 
 TEST_F(EditorWindow, ClosingWithUnsavedChangesAsksFirst) {
