@@ -231,6 +231,13 @@ TEST_F(EditorWindow, DiscoverNameRestrictCompareAndExportTheGrid) {
         return !editor->property("compareBusy").toBool() &&
                !editor->property("compareImage").value<QImage>().isNull();
     })) << editor->property("status").toString().toStdString();
+    // The strips follow the changed image (the old ones stay until the new ones come).
+    const auto fresh_strip = [&](int row) {
+        return has_strip(row) &&
+               !candidates->data(candidates->index(row), DirectionListModel::StripStaleRole)
+                    .toBool();
+    };
+    ASSERT_TRUE(wait_for([&] { return fresh_strip(0) && fresh_strip(1) && fresh_strip(2); }));
     screenshot("e2e-directions-2-compare.png");
 
     QTemporaryDir dir;

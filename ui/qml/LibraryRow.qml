@@ -3,7 +3,7 @@ import QtQuick.Controls
 import QtQuick.Layouts
 
 // One direction of the library: add it to the edits, rename it in place (double-click the
-// name or F2; Enter keeps, Escape cancels), export it as .npy, delete it. The model's own
+// name or the pencil; Enter keeps, Escape cancels), export it as .npy, delete it. The model's own
 // directions (its manifest's) are read-only.
 Frame {
     id: root
@@ -69,7 +69,7 @@ Frame {
                 enabled: !root.readOnly
                 onClicked: root.startRename()
                 ToolTip.visible: hovered
-                ToolTip.text: qsTr("Rename (F2)")
+                ToolTip.text: qsTr("Rename (or double-click the name)")
             }
             ToolButton {
                 objectName: "exportButton"
@@ -95,8 +95,5 @@ Frame {
             wrapMode: Text.WordWrap
             Layout.fillWidth: true
         }
-    }
-    Keys.onPressed: function(event) {
-        if (event.key === Qt.Key_F2) { root.startRename(); event.accepted = true }
     }
 }
