@@ -20,6 +20,7 @@
 #include "direction_list_model.h"
 #include "edit_list_model.h"
 #include "editor_controller.h"
+#include "io/npy.h"
 
 Q_IMPORT_QML_PLUGIN(LatentStudioPlugin)
 
@@ -286,6 +287,67 @@ TEST_F(EditorWindow, DiscoverNameRestrictCompareAndExportTheGrid) {
     EXPECT_EQ(library->items()[0].scale, 5.0);
     EXPECT_TRUE(QFileInfo::exists(
         QDir(editor->property("libraryFolder").toString()).filePath("library.json")));
+}
+
+// The library panel's commands: save an edit, import (a wrong shape changes nothing and says
+// why), rename, export, delete; the library is there again after the model is reloaded.
+TEST_F(EditorWindow, TheDirectionLibraryKeepsNamedDirectionsPerModel) {
+    QQuickItem* root = window->contentItem();
+    click(window, find_item(root, "libraryTab"));
+    DirectionListModel* library = editor->library();
+    ASSERT_EQ(library->rowCount(), 0);
+    const int w_dim = int(editor->edits()->rows().front().spec.direction.size());
+    const int num_ws = editor->property("numLayers").toInt();
+    editor->setLayers(1, 4, 7);
+    ASSERT_TRUE(editor->saveToLibrary(1, "eyes"));
+
+    QTemporaryDir dir;
+    const QString wrong = QDir(dir.path()).filePath("wrong.npy");
+    io::write_npy(wrong.toStdString(),
+                  {{3, w_dim + 1}, std::vector<float>(size_t(3 * (w_dim + 1)), 1.f)});
+    const QString json =
+        QDir(editor->property("libraryFolder").toString()).filePath("library.json");
+    QFile before_file(json);
+    ASSERT_TRUE(before_file.open(QIODevice::ReadOnly));
+    const QByteArray before = before_file.readAll();
+    EXPECT_FALSE(editor->importLibraryFile(QUrl::fromLocalFile(wrong)));
+    EXPECT_TRUE(editor->property("status").toString().contains("has shape [3, "))
+        << editor->property("status").toString().toStdString();
+    EXPECT_EQ(library->rowCount(), 1);
+    QFile after_file(json);
+    ASSERT_TRUE(after_file.open(QIODevice::ReadOnly));
+    EXPECT_EQ(after_file.readAll(), before);
+
+    const QString per_layer = QDir(dir.path()).filePath("pair.npy");
+    io::write_npy(per_layer.toStdString(),
+                  {{num_ws, w_dim}, std::vector<float>(size_t(num_ws * w_dim), 0.05f)});
+    ASSERT_TRUE(editor->importLibraryFile(QUrl::fromLocalFile(per_layer)));
+    ASSERT_EQ(library->rowCount(), 2);
+    EXPECT_EQ(library->items()[1].name, "pair");
+    EXPECT_TRUE(library->items()[1].detail.contains("per layer"));
+    ASSERT_TRUE(editor->renameLibraryEntry(1, "pair difference"));
+    const QString exported = QDir(dir.path()).filePath("eyes.npy");
+    ASSERT_TRUE(editor->exportLibraryEntry(0, QUrl::fromLocalFile(exported)));
+    const io::NpyArray eyes = io::read_npy(exported.toStdString());
+    EXPECT_EQ(eyes.shape, (std::vector<int64_t>{w_dim}));
+    EXPECT_EQ(eyes.data, editor->edits()->rows()[1].spec.direction);
+    QTest::qWait(200);
+    screenshot("e2e-library.png");
+
+    // Added to the edits with its name, layers and slider range.
+    const int rows = editor->edits()->rowCount();
+    editor->addFromLibrary(0);
+    ASSERT_EQ(editor->edits()->rowCount(), rows + 1);
+    EXPECT_EQ(editor->edits()->rows().back().name, "eyes");
+    EXPECT_EQ(editor->edits()->rows().back().spec.first_layer, 4);
+    EXPECT_EQ(editor->edits()->rows().back().spec.last_layer, 7);
+
+    ASSERT_TRUE(editor->removeLibraryEntry(0));
+    ASSERT_EQ(library->rowCount(), 1);
+    editor->loadModel(QUrl());  // the same (placeholder) model again: the library is reread
+    ASSERT_TRUE(
+        wait_for([&] { return library->rowCount() == 1 && editor->edits()->rowCount() == rows; }));
+    EXPECT_EQ(library->items()[0].name, "pair difference");
 }
 
 TEST_F(EditorWindow, ClosingWithUnsavedChangesAsksFirst) {
