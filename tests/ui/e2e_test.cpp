@@ -15,6 +15,7 @@
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
+#include <cmath>
 #include <fstream>
 
 #include "direction_list_model.h"
@@ -348,6 +349,42 @@ TEST_F(EditorWindow, TheDirectionLibraryKeepsNamedDirectionsPerModel) {
     ASSERT_TRUE(
         wait_for([&] { return library->rowCount() == 1 && editor->edits()->rowCount() == rows; }));
     EXPECT_EQ(library->items()[0].name, "pair difference");
+}
+
+// A model whose folder has a manifest.json: its directions are listed first, read-only.
+TEST_F(EditorWindow, TheManifestsDirectionsAreListedReadOnly) {
+    QTemporaryDir dir;
+    const QString model = QDir(dir.path()).filePath("tiny.pt");
+    ASSERT_TRUE(QFile::copy(LATENT_STUDIO_FIXTURES "/stylegan2/rosinality_tiny64.pt", model));
+    editor->loadModel(QUrl::fromLocalFile(model));
+    ASSERT_TRUE(wait_for([&] { return editor->property("modelName").toString() == "tiny"; }));
+    const int w_dim = int(editor->edits()->rows().front().spec.direction.size());
+    ASSERT_TRUE(QDir(dir.path()).mkdir("directions"));
+    io::write_npy(QDir(dir.path()).filePath("directions/smile.npy").toStdString(),
+                  {{1, w_dim}, std::vector<float>(size_t(w_dim), 2.f)});
+    QFile manifest(QDir(dir.path()).filePath("manifest.json"));
+    ASSERT_TRUE(manifest.open(QIODevice::WriteOnly));
+    manifest.write(R"({"name": "tiny", "directions": [{"name": "smile",
+        "file": "directions/smile.npy", "layers": [2, 5], "scale": 3.0,
+        "description": "the corners of the mouth"}]})");
+    manifest.close();
+    editor->loadModel(QUrl::fromLocalFile(model));  // read again, now with its manifest
+    DirectionListModel* library = editor->library();
+    ASSERT_TRUE(wait_for([&] { return library->rowCount() == 1; }))
+        << editor->property("status").toString().toStdString();
+    const DirectionItem& smile = library->items()[0];
+    EXPECT_EQ(smile.name, "smile");
+    EXPECT_TRUE(smile.read_only);
+    EXPECT_EQ(smile.first_layer, 2);
+    EXPECT_EQ(smile.last_layer, 5);
+    EXPECT_EQ(smile.scale, 3.0);
+    EXPECT_NEAR(smile.direction[0], 1.0 / std::sqrt(double(w_dim)), 1e-6);
+    EXPECT_FALSE(editor->renameLibraryEntry(0, "grin"));
+    EXPECT_FALSE(editor->removeLibraryEntry(0));
+    EXPECT_EQ(library->items()[0].name, "smile");
+    editor->addFromLibrary(0);
+    EXPECT_EQ(editor->edits()->rows().back().name, "smile");
+    EXPECT_EQ(editor->edits()->rows().back().range, 3.0);
 }
 
 TEST_F(EditorWindow, ClosingWithUnsavedChangesAsksFirst) {

@@ -74,7 +74,6 @@ Pane {
                 stepSize: 5
                 editable: true
                 Layout.fillWidth: true
-                property int decimals: 1
                 validator: DoubleValidator { bottom: 0.1; top: 20 }
                 textFromValue: function(value, locale) { return Number(value / 10).toLocaleString(locale, 'f', 1) }
                 valueFromText: function(text, locale) { return Math.round(Number.fromLocaleString(locale, text) * 10) }
