@@ -56,20 +56,25 @@ TestCase {
         compare(field.text, "", "the field is cleared for the next one")
     }
 
-    function test_the_strip_is_asked_for_when_made_and_when_stale() {
+    function test_the_strip_is_asked_for_when_made_and_at_each_new_request() {
         wanted.clear()
         wanted.target = null
-        // A row made without a strip asks for one at once (the list makes rows in view only).
+        // A row made without a strip, or with a stale one, asks at once (the list makes rows
+        // in view only).
         compare(createTemporaryObject(countingComponent, testCase, { hasStrip: false }).asked, 1)
         compare(createTemporaryObject(countingComponent, testCase, { hasStrip: true }).asked, 0)
-        const row = createTemporaryObject(rowComponent, testCase, { hasStrip: false })
+        compare(createTemporaryObject(countingComponent, testCase,
+                                      { hasStrip: true, stripStale: true }).asked, 1)
+        const row = createTemporaryObject(rowComponent, testCase, { hasStrip: true })
         wanted.target = row
-        row.hasStrip = true
         compare(wanted.count, 0, "a row with its strip asks for nothing")
-        row.stripStale = true  // the image changed: the old strip stays while a new one comes
+        // The image changed: the old strip stays while a new one comes.
+        row.stripStale = true
+        row.stripRequest = 1
         compare(wanted.count, 1)
         compare(findChild(row, "strip").visible, true)
-        row.stripStale = false
-        compare(wanted.count, 1)
+        // It changed again before the strip came: the row asks again.
+        row.stripRequest = 2
+        compare(wanted.count, 2)
     }
 }

@@ -34,6 +34,8 @@ QVariant DirectionListModel::data(const QModelIndex& index, int role) const {
             return !d.strip.isNull();
         case StripStaleRole:
             return d.strip_stale;
+        case StripRequestRole:
+            return strip_request_;
         case NumberRole:
             return index.row() + 1;
         default:
@@ -54,6 +56,7 @@ QHash<int, QByteArray> DirectionListModel::roleNames() const {
             {StripRole, "strip"},
             {HasStripRole, "hasStrip"},
             {StripStaleRole, "stripStale"},
+            {StripRequestRole, "stripRequest"},
             {NumberRole, "number"}};
 }
 
@@ -74,7 +77,10 @@ void DirectionListModel::set_strip(int row, const QImage& strip) {
 
 void DirectionListModel::mark_strips_stale() {
     for (auto& d : items_) d.strip_stale = true;
-    if (!items_.empty()) Q_EMIT dataChanged(index(0), index(rowCount() - 1), {StripStaleRole});
+    ++strip_request_;
+    if (!items_.empty()) {
+        Q_EMIT dataChanged(index(0), index(rowCount() - 1), {StripStaleRole, StripRequestRole});
+    }
 }
 
 }  // namespace ls::ui

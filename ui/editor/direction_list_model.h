@@ -43,6 +43,7 @@ class DirectionListModel : public QAbstractListModel {
         StripRole,
         HasStripRole,
         StripStaleRole,
+        StripRequestRole,
         NumberRole
     };
 
@@ -54,8 +55,9 @@ class DirectionListModel : public QAbstractListModel {
     const std::vector<DirectionItem>& items() const { return items_; }
     void set_items(std::vector<DirectionItem> items);
     void set_strip(int row, const QImage& strip);
-    // Marks every strip stale (the rows showing one ask for a new one, and keep showing the
-    // old one until it comes).
+    // Marks every strip stale and changes every row's strip request number: the rows in view
+    // ask for a new strip (again, even when the last one they asked for has not come yet) and
+    // keep showing the old one until it comes.
     void mark_strips_stale();
 
   Q_SIGNALS:
@@ -63,6 +65,7 @@ class DirectionListModel : public QAbstractListModel {
 
   private:
     std::vector<DirectionItem> items_;
+    int strip_request_ = 0;
 };
 
 }  // namespace ls::ui

@@ -81,7 +81,15 @@ void InferenceWorker::process_pending() {
         }
         if (pending_ || pending_grid_ || !strips_.empty()) schedule();
     }
-    const auto keep_going = [this](double) { return !cancel_.load(); };
+    // Between the rows of a grid or strip: a frame posted meanwhile is rendered first (the
+    // sliders stay live in the compare view), and a newer grid replaces this one.
+    const bool is_grid = grid.has_value();
+    const auto keep_going = [this, is_grid](double) {
+        if (cancel_.load()) return false;
+        serve_waiting_frame();
+        QMutexLocker lock(&mutex_);
+        return !(is_grid && pending_grid_);
+    };
     if (frame) {
         render_frame(*frame);
     } else if (grid) {
@@ -98,6 +106,15 @@ void InferenceWorker::process_pending() {
             Q_EMIT strip_rendered(strip->key, QImage(), first_line(e.what()));
         }
     }
+}
+
+void InferenceWorker::serve_waiting_frame() {
+    std::optional<RenderRequest> frame;
+    {
+        QMutexLocker lock(&mutex_);
+        frame.swap(pending_);
+    }
+    if (frame) render_frame(*frame);
 }
 
 void InferenceWorker::render_frame(const RenderRequest& request) {

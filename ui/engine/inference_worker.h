@@ -67,6 +67,7 @@ class InferenceWorker : public QObject {
     void process_pending();
     void schedule();  // with mutex_ held
     void render_frame(const RenderRequest& request);
+    void serve_waiting_frame();
 
     std::unique_ptr<RenderBackend> backend_;
     QMutex mutex_;

@@ -15,6 +15,7 @@ Frame {
     property string detail: ""
     property bool hasStrip: false
     property bool stripStale: false  // the image changed: a new strip is on its way
+    property int stripRequest: 0     // changes whenever the strips are to be rendered again
     property alias strip: stripCanvas.image
     readonly property string defaultName: method === "pca" ? "PCA " + number
                                                            : "SeFa " + number + " (" + rangeLabel + ")"
@@ -28,9 +29,9 @@ Frame {
         nameField.text = ""
     }
 
-    Component.onCompleted: if (!hasStrip) stripWanted()
+    Component.onCompleted: if (!hasStrip || stripStale) stripWanted()
     onHasStripChanged: if (!hasStrip) stripWanted()
-    onStripStaleChanged: if (stripStale) stripWanted()
+    onStripRequestChanged: stripWanted()
 
     padding: 6
     ColumnLayout {

@@ -128,6 +128,7 @@ Pane {
                 detail: model.detail
                 hasStrip: model.hasStrip
                 stripStale: model.stripStale
+                stripRequest: model.stripRequest
                 strip: model.strip
                 onStripWanted: root.editor.requestStrip(index)
                 onAddRequested: function(name) { root.editor.addCandidate(index, name); root.added() }
