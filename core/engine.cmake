@@ -51,3 +51,11 @@ else()
 endif()
 target_include_directories(latent_imaging PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 latent_studio_warnings(latent_imaging)
+
+# The direction library of a model (library.json and .npy files, the manifest's directions):
+# no LibTorch, so that the editor and the command line share it and it builds fast.
+find_package(nlohmann_json REQUIRED)
+add_library(latent_directions STATIC edit/direction_library.cpp)
+target_include_directories(latent_directions PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+target_link_libraries(latent_directions PUBLIC latent_io PRIVATE nlohmann_json::nlohmann_json)
+latent_studio_warnings(latent_directions)

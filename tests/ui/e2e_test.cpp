@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
 #include <QQmlApplicationEngine>
 #include <QQuickItem>
 #include <QQuickWindow>
@@ -14,10 +15,13 @@
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
+#include <cmath>
 #include <fstream>
 
+#include "direction_list_model.h"
 #include "edit_list_model.h"
 #include "editor_controller.h"
+#include "io/npy.h"
 
 Q_IMPORT_QML_PLUGIN(LatentStudioPlugin)
 
@@ -145,6 +149,242 @@ TEST_F(EditorWindow, SliderUndoRedoSessionAndExportMatchTheCommandLine) {
     // The editor reuses cached blocks (equal to a full render within 1e-5): at most one
     // 8-bit level may differ.
     EXPECT_LE(max_diff, 1);
+}
+
+QQuickItem* find_item(QQuickItem* root, const QString& name) {
+    QList<QQuickItem*> found;
+    find_items(root, name, &found);
+    return found.isEmpty() ? nullptr : found.first();
+}
+
+void click(QQuickWindow* window, QQuickItem* item) {
+    QTest::mouseClick(window, Qt::LeftButton, {},
+                      item->mapToScene({item->width() / 2, item->height() / 2}).toPoint());
+}
+
+int max_pixel_diff(const QImage& a, const QImage& b) {
+    const QImage x = a.convertToFormat(QImage::Format_RGB888);
+    const QImage y = b.convertToFormat(QImage::Format_RGB888);
+    int diff = 0;
+    for (int row = 0; row < x.height(); ++row) {
+        for (int i = 0; i < x.width() * 3; ++i) {
+            diff = std::max(diff,
+                            std::abs(int(x.constScanLine(row)[i]) - int(y.constScanLine(row)[i])));
+        }
+    }
+    return diff;
+}
+
+// Issue 5's editor story: discover SeFa directions, name one and add it, restrict it to the
+// middle layers, compare layer ranges by strengths, export the grid; the grid equals the
+// command line's `grid` of the same code and direction, labels included.
+TEST_F(EditorWindow, DiscoverNameRestrictCompareAndExportTheGrid) {
+    QQuickItem* root = window->contentItem();
+    click(window, find_item(root, "discoverTab"));
+    QQuickItem* discover = find_item(root, "discoverButton");
+    ASSERT_TRUE(discover) << "the Discover tab did not open";
+    click(window, discover);
+    DirectionListModel* candidates = editor->candidates();
+    ASSERT_TRUE(wait_for([&] {
+        return candidates->rowCount() >= 3 && !editor->property("discovering").toBool();
+    })) << editor->property("status").toString().toStdString();
+    // The strips of the visible rows come in from the worker.
+    const auto has_strip = [&](int row) {
+        return candidates->data(candidates->index(row), DirectionListModel::HasStripRole).toBool();
+    };
+    ASSERT_TRUE(wait_for([&] { return has_strip(0) && has_strip(2); }));
+    const QImage strip =
+        candidates->data(candidates->index(0), DirectionListModel::StripRole).value<QImage>();
+    EXPECT_EQ(strip.width(), 5 * strip.height()) << "five strengths side by side";
+    screenshot("e2e-directions-1-discover.png");
+
+    // Name the third candidate and add it.
+    QQuickItem* list = find_item(root, "candidateList");
+    ASSERT_TRUE(list);
+    QQuickItem* third = nullptr;
+    QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem*, third), Q_ARG(int, 2));
+    ASSERT_TRUE(third);
+    EXPECT_EQ(third->property("defaultName").toString(), "SeFa 3 (all)");
+    click(window, find_item(third, "candidateName"));
+    for (char c : std::string("smile")) QTest::keyClick(window, c);
+    const int rows_before = editor->edits()->rowCount();
+    click(window, find_item(third, "addCandidateButton"));
+    ASSERT_EQ(editor->edits()->rowCount(), rows_before + 1);
+    const int row = rows_before;
+    const EditRow& added = editor->edits()->rows().back();
+    EXPECT_EQ(added.name, "smile");
+    EXPECT_EQ(added.spec.direction, candidates->items()[2].direction);
+    EXPECT_EQ(added.range, 5.0) << "the preview strength is the slider's range";
+    EXPECT_TRUE(editor->property("undoText").toString().contains("smile"));
+
+    // Restrict it to the middle layers.
+    const QVariantList middle = editor->layerPreset("middle");
+    editor->setLayers(row, middle[0].toInt(), middle[1].toInt());
+    EXPECT_EQ(editor->edits()->rows().back().spec.first_layer, middle[0].toInt());
+
+    // Compare (Ctrl+G): the new row is the selected one.
+    window->requestActivate();
+    if (!QTest::qWaitForWindowActive(window)) qWarning("the window is not active");
+    QTest::keyClick(window, Qt::Key_G, Qt::ControlModifier);
+    ASSERT_TRUE(wait_for([&] { return editor->property("compareActive").toBool(); }, 2000))
+        << "Ctrl+G did not open the compare view";
+    EXPECT_EQ(editor->property("compareRow").toInt(), row);
+    ASSERT_TRUE(wait_for([&] {
+        return !editor->property("compareBusy").toBool() &&
+               !editor->property("compareImage").value<QImage>().isNull();
+    })) << editor->property("status").toString().toStdString();
+    // The strips follow the changed image (the old ones stay until the new ones come).
+    const auto fresh_strip = [&](int row) {
+        return has_strip(row) &&
+               !candidates->data(candidates->index(row), DirectionListModel::StripStaleRole)
+                    .toBool();
+    };
+    ASSERT_TRUE(wait_for([&] { return fresh_strip(0) && fresh_strip(1) && fresh_strip(2); }));
+    screenshot("e2e-directions-2-compare.png");
+
+    QTemporaryDir dir;
+    const QString grid = QDir(dir.path()).filePath("grid.png");
+    ASSERT_TRUE(editor->exportGrid(QUrl::fromLocalFile(grid)))
+        << editor->property("status").toString().toStdString();
+    const QImage ours(grid);
+    ASSERT_FALSE(ours.isNull());
+
+    // The same grid from the command line: the session's code and the added direction.
+    const QString session = QDir(dir.path()).filePath("s.json");
+    ASSERT_TRUE(editor->saveSession(QUrl::fromLocalFile(session)));
+    const QString cli_png = QDir(dir.path()).filePath("cli.png");
+    const QString cmd =
+        QStringLiteral(
+            "'%1' grid --wplus '%2' --direction '%3' --ranges all,coarse,middle,fine "
+            "--strengths=-5,-2.5,0,2.5,5 --out '%4' 2>/dev/null")
+            .arg(LATENT_STUDIO_CLI, QDir(dir.path()).filePath("s.code.npy"),
+                 QDir(dir.path()).filePath(QStringLiteral("s.dir%1.npy").arg(row)), cli_png);
+    ASSERT_EQ(std::system(cmd.toLocal8Bit().constData()), 0) << cmd.toStdString();
+    const QImage reference(cli_png);
+    ASSERT_EQ(ours.size(), reference.size());
+    // 4 rows (all, coarse, middle, fine) by 5 strengths of cells at the model's resolution,
+    // 2 px apart, below the strengths' labels and right of the ranges' labels.
+    const int cell = editor->property("resolution").toInt();
+    const int top = ours.height() - (4 * (cell + 2) - 2);
+    const int left = ours.width() - (5 * (cell + 2) - 2);
+    ASSERT_GT(top, 0);
+    ASSERT_GT(left, 0);
+    // The labels are drawn by the same code: identical.
+    EXPECT_EQ(max_pixel_diff(ours.copy(0, 0, ours.width(), top),
+                             reference.copy(0, 0, reference.width(), top)),
+              0);
+    EXPECT_EQ(max_pixel_diff(ours.copy(0, 0, left, ours.height()),
+                             reference.copy(0, 0, left, reference.height())),
+              0);
+    // The cells come from the same renderer, row by row here: at most one 8-bit level apart.
+    EXPECT_LE(max_pixel_diff(ours, reference), 1);
+
+    // Keep it in the library: its name, layers and slider range persist for this model.
+    ASSERT_TRUE(editor->saveToLibrary(row, "smile (middle)"));
+    DirectionListModel* library = editor->library();
+    ASSERT_EQ(library->rowCount(), 1);
+    EXPECT_EQ(library->items()[0].name, "smile (middle)");
+    EXPECT_EQ(library->items()[0].first_layer, middle[0].toInt());
+    EXPECT_EQ(library->items()[0].scale, 5.0);
+    EXPECT_TRUE(QFileInfo::exists(
+        QDir(editor->property("libraryFolder").toString()).filePath("library.json")));
+}
+
+// The library panel's commands: save an edit, import (a wrong shape changes nothing and says
+// why), rename, export, delete; the library is there again after the model is reloaded.
+TEST_F(EditorWindow, TheDirectionLibraryKeepsNamedDirectionsPerModel) {
+    QQuickItem* root = window->contentItem();
+    click(window, find_item(root, "libraryTab"));
+    DirectionListModel* library = editor->library();
+    ASSERT_EQ(library->rowCount(), 0);
+    const int w_dim = int(editor->edits()->rows().front().spec.direction.size());
+    const int num_ws = editor->property("numLayers").toInt();
+    editor->setLayers(1, 4, 7);
+    ASSERT_TRUE(editor->saveToLibrary(1, "eyes"));
+
+    QTemporaryDir dir;
+    const QString wrong = QDir(dir.path()).filePath("wrong.npy");
+    io::write_npy(wrong.toStdString(),
+                  {{3, w_dim + 1}, std::vector<float>(size_t(3 * (w_dim + 1)), 1.f)});
+    const QString json =
+        QDir(editor->property("libraryFolder").toString()).filePath("library.json");
+    QFile before_file(json);
+    ASSERT_TRUE(before_file.open(QIODevice::ReadOnly));
+    const QByteArray before = before_file.readAll();
+    EXPECT_FALSE(editor->importLibraryFile(QUrl::fromLocalFile(wrong)));
+    EXPECT_TRUE(editor->property("status").toString().contains("has shape [3, "))
+        << editor->property("status").toString().toStdString();
+    EXPECT_EQ(library->rowCount(), 1);
+    QFile after_file(json);
+    ASSERT_TRUE(after_file.open(QIODevice::ReadOnly));
+    EXPECT_EQ(after_file.readAll(), before);
+
+    const QString per_layer = QDir(dir.path()).filePath("pair.npy");
+    io::write_npy(per_layer.toStdString(),
+                  {{num_ws, w_dim}, std::vector<float>(size_t(num_ws * w_dim), 0.05f)});
+    ASSERT_TRUE(editor->importLibraryFile(QUrl::fromLocalFile(per_layer)));
+    ASSERT_EQ(library->rowCount(), 2);
+    EXPECT_EQ(library->items()[1].name, "pair");
+    EXPECT_TRUE(library->items()[1].detail.contains("per layer"));
+    ASSERT_TRUE(editor->renameLibraryEntry(1, "pair difference"));
+    const QString exported = QDir(dir.path()).filePath("eyes.npy");
+    ASSERT_TRUE(editor->exportLibraryEntry(0, QUrl::fromLocalFile(exported)));
+    const io::NpyArray eyes = io::read_npy(exported.toStdString());
+    EXPECT_EQ(eyes.shape, (std::vector<int64_t>{w_dim}));
+    EXPECT_EQ(eyes.data, editor->edits()->rows()[1].spec.direction);
+    QTest::qWait(200);
+    screenshot("e2e-library.png");
+
+    // Added to the edits with its name, layers and slider range.
+    const int rows = editor->edits()->rowCount();
+    editor->addFromLibrary(0);
+    ASSERT_EQ(editor->edits()->rowCount(), rows + 1);
+    EXPECT_EQ(editor->edits()->rows().back().name, "eyes");
+    EXPECT_EQ(editor->edits()->rows().back().spec.first_layer, 4);
+    EXPECT_EQ(editor->edits()->rows().back().spec.last_layer, 7);
+
+    ASSERT_TRUE(editor->removeLibraryEntry(0));
+    ASSERT_EQ(library->rowCount(), 1);
+    editor->loadModel(QUrl());  // the same (placeholder) model again: the library is reread
+    ASSERT_TRUE(
+        wait_for([&] { return library->rowCount() == 1 && editor->edits()->rowCount() == rows; }));
+    EXPECT_EQ(library->items()[0].name, "pair difference");
+}
+
+// A model whose folder has a manifest.json: its directions are listed first, read-only.
+TEST_F(EditorWindow, TheManifestsDirectionsAreListedReadOnly) {
+    QTemporaryDir dir;
+    const QString model = QDir(dir.path()).filePath("tiny.pt");
+    ASSERT_TRUE(QFile::copy(LATENT_STUDIO_FIXTURES "/stylegan2/rosinality_tiny64.pt", model));
+    editor->loadModel(QUrl::fromLocalFile(model));
+    ASSERT_TRUE(wait_for([&] { return editor->property("modelName").toString() == "tiny"; }));
+    const int w_dim = int(editor->edits()->rows().front().spec.direction.size());
+    ASSERT_TRUE(QDir(dir.path()).mkdir("directions"));
+    io::write_npy(QDir(dir.path()).filePath("directions/smile.npy").toStdString(),
+                  {{1, w_dim}, std::vector<float>(size_t(w_dim), 2.f)});
+    QFile manifest(QDir(dir.path()).filePath("manifest.json"));
+    ASSERT_TRUE(manifest.open(QIODevice::WriteOnly));
+    manifest.write(R"({"name": "tiny", "directions": [{"name": "smile",
+        "file": "directions/smile.npy", "layers": [2, 5], "scale": 3.0,
+        "description": "the corners of the mouth"}]})");
+    manifest.close();
+    editor->loadModel(QUrl::fromLocalFile(model));  // read again, now with its manifest
+    DirectionListModel* library = editor->library();
+    ASSERT_TRUE(wait_for([&] { return library->rowCount() == 1; }))
+        << editor->property("status").toString().toStdString();
+    const DirectionItem& smile = library->items()[0];
+    EXPECT_EQ(smile.name, "smile");
+    EXPECT_TRUE(smile.read_only);
+    EXPECT_EQ(smile.first_layer, 2);
+    EXPECT_EQ(smile.last_layer, 5);
+    EXPECT_EQ(smile.scale, 3.0);
+    EXPECT_NEAR(smile.direction[0], 1.0 / std::sqrt(double(w_dim)), 1e-6);
+    EXPECT_FALSE(editor->renameLibraryEntry(0, "grin"));
+    EXPECT_FALSE(editor->removeLibraryEntry(0));
+    EXPECT_EQ(library->items()[0].name, "smile");
+    editor->addFromLibrary(0);
+    EXPECT_EQ(editor->edits()->rows().back().name, "smile");
+    EXPECT_EQ(editor->edits()->rows().back().range, 3.0);
 }
 
 TEST_F(EditorWindow, ClosingWithUnsavedChangesAsksFirst) {

@@ -3,6 +3,7 @@
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
+#include <QThread>
 
 #include "engine/inference_worker.h"
 #include "io/npy.h"
@@ -130,6 +131,115 @@ TEST_F(WorkerTest, AnEngineErrorArrivesAsAMessageAndTheWorkerKeepsServing) {
     ASSERT_TRUE(wait_for([&] { return failed.count() == 2; }));
     thread->worker()->post(request(3, 1.0));  // the old model still serves
     ASSERT_TRUE(wait_for([&] { return rendered.count() == 2; }));
+}
+
+TEST_F(WorkerTest, SefaDiscoveryGivesUnitDirectionsStrongestFirst) {
+    QSignalSpy discovered(thread->worker(), &InferenceWorker::discovered);
+    DiscoverRequest r;
+    r.job = 3;
+    r.method = "sefa";
+    r.count = 6;
+    QMetaObject::invokeMethod(thread->worker(), "discover", Qt::QueuedConnection,
+                              Q_ARG(ls::ui::DiscoverRequest, r));
+    ASSERT_TRUE(wait_for([&] { return discovered.count() == 1; }));
+    const auto result = discovered.first().first().value<DiscoverResult>();
+    EXPECT_EQ(result.job, 3u);
+    EXPECT_FALSE(result.cancelled);
+    ASSERT_EQ(result.candidates.size(), 6u);
+    for (size_t i = 0; i < result.candidates.size(); ++i) {
+        double norm = 0;
+        for (float v : result.candidates[i].direction) norm += double(v) * v;
+        EXPECT_NEAR(norm, 1.0, 1e-5);
+        if (i > 0) {
+            EXPECT_LE(result.candidates[i].value, result.candidates[i - 1].value);
+        }
+    }
+    // The same as the model's first sliders (SeFa over all layers).
+    EXPECT_EQ(result.candidates[0].direction, info.directions[0].direction);
+
+    r.job = 4;
+    r.method = "pca";
+    r.samples = 500;
+    QMetaObject::invokeMethod(thread->worker(), "discover", Qt::QueuedConnection,
+                              Q_ARG(ls::ui::DiscoverRequest, r));
+    ASSERT_TRUE(wait_for([&] { return discovered.count() == 2; }));
+    const auto pca = discovered.last().first().value<DiscoverResult>();
+    ASSERT_EQ(pca.candidates.size(), 6u);
+    EXPECT_GT(pca.candidates[0].value, 0.0);
+    EXPECT_GE(pca.candidates[0].value, pca.candidates[5].value);
+}
+
+TEST_F(WorkerTest, CancellingADiscoveryStopsIt) {
+    QSignalSpy progress(thread->worker(), &InferenceWorker::progress);
+    QSignalSpy discovered(thread->worker(), &InferenceWorker::discovered);
+    DiscoverRequest r;
+    r.job = 7;
+    r.method = "pca";
+    r.samples = 5000000;  // minutes of sampling
+    QMetaObject::invokeMethod(thread->worker(), "discover", Qt::QueuedConnection,
+                              Q_ARG(ls::ui::DiscoverRequest, r));
+    ASSERT_TRUE(wait_for([&] { return progress.count() >= 2; }));
+    thread->worker()->cancel_discovery(7);
+    ASSERT_TRUE(wait_for([&] { return discovered.count() == 1; }, 10000));
+    EXPECT_TRUE(discovered.first().first().value<DiscoverResult>().cancelled);
+}
+
+// Keeps the worker busy for `ms`, so that what is posted meanwhile waits.
+void block_worker(InferenceWorker* worker, int ms) {
+    QMetaObject::invokeMethod(worker, [ms] { QThread::msleep(static_cast<unsigned long>(ms)); });
+}
+
+TEST_F(WorkerTest, FramesGoFirstThenTheNewestGridThenStripsNewestFirst) {
+    QSignalSpy rendered(thread->worker(), &InferenceWorker::rendered);
+    QSignalSpy grids(thread->worker(), &InferenceWorker::grid_rendered);
+    QSignalSpy strips(thread->worker(), &InferenceWorker::strip_rendered);
+    QStringList order;
+    QObject::connect(
+        thread->worker(), &InferenceWorker::rendered, thread->worker(),
+        [&](const RenderResult&) { order << "frame"; }, Qt::DirectConnection);
+    QObject::connect(
+        thread->worker(), &InferenceWorker::grid_rendered, thread->worker(),
+        [&](quint64 key, const QImage&) { order << QStringLiteral("grid%1").arg(key); },
+        Qt::DirectConnection);
+    QObject::connect(
+        thread->worker(), &InferenceWorker::strip_rendered, thread->worker(),
+        [&](quint64 key, const QImage&, const QString&) {
+            order << QStringLiteral("strip%1").arg(key);
+        },
+        Qt::DirectConnection);
+    block_worker(thread->worker(), 300);
+    GridRequest g;
+    g.wplus = code;
+    g.direction = info.directions[0].direction;
+    g.ranges = {{0, info.num_ws - 1}};
+    g.strengths = {-2, 0, 2};
+    g.cell_size = 16;
+    const int posted = InferenceWorker::kMaxStrips + 4;
+    for (int k = 1; k <= posted; ++k) {
+        g.key = quint64(k);
+        thread->worker()->post_strip(g);
+    }
+    GridRequest grid = g;
+    grid.cell_size = 0;
+    grid.ranges = {{0, 1}, {2, info.num_ws - 1}};
+    grid.row_labels = {"a", "b"};
+    grid.column_labels = {"-2", "0", "+2"};
+    grid.key = 100;
+    thread->worker()->post_grid(grid);
+    grid.key = 101;
+    thread->worker()->post_grid(grid);  // replaces 100
+    thread->worker()->post(request(1, 1.0));
+    ASSERT_TRUE(wait_for([&] { return strips.count() == InferenceWorker::kMaxStrips; }));
+    QTest::qWait(100);
+    QStringList expected = {"frame", "grid101"};
+    for (int k = posted; k > posted - InferenceWorker::kMaxStrips; --k)
+        expected << QStringLiteral("strip%1").arg(k);
+    EXPECT_EQ(order, expected) << order.join(' ').toStdString();
+    const QImage strip = strips.first().at(1).value<QImage>();
+    EXPECT_EQ(strip.size(), QSize(3 * 16, 16));
+    const QImage labelled = grids.first().at(1).value<QImage>();
+    EXPECT_GT(labelled.width(), 3 * info.resolution);
+    EXPECT_GT(labelled.height(), 2 * info.resolution);
 }
 
 TEST_F(WorkerTest, ShuttingDownWithWorkInFlightNeitherHangsNorCrashes) {

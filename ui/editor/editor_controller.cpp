@@ -60,6 +60,27 @@ EditorController::EditorController(QObject* parent) : QObject(parent) {
     connect(w, &InferenceWorker::mapped, this, &EditorController::on_mapped);
     connect(w, &InferenceWorker::rendered, this, &EditorController::on_rendered);
     connect(w, &InferenceWorker::failed, this, &EditorController::on_failed);
+    connect(w, &InferenceWorker::discovered, this, &EditorController::on_discovered);
+    connect(w, &InferenceWorker::strip_rendered, this, &EditorController::on_strip_rendered);
+    connect(w, &InferenceWorker::grid_rendered, this, &EditorController::on_grid_rendered);
+    connect(w, &InferenceWorker::progress, this, [this](quint64 job, double fraction) {
+        if (job != discover_job_) return;
+        discover_progress_ = fraction;
+        Q_EMIT discoveryChanged();
+    });
+    // After the image changed, the preview strips and the grid follow (once a drag rests).
+    strip_timer_.setSingleShot(true);
+    strip_timer_.setInterval(300);
+    connect(&strip_timer_, &QTimer::timeout, this, [this] {
+        if (candidates_.rowCount() > 0) refreshStrips();
+    });
+    compare_timer_.setSingleShot(true);
+    compare_timer_.setInterval(150);
+    connect(&compare_timer_, &QTimer::timeout, this, &EditorController::request_compare);
+    connect(this, &EditorController::stateChanged, this, [this] {
+        strip_timer_.start();
+        if (compare_active_) compare_timer_.start();
+    });
     connect(&undo_, &QUndoStack::indexChanged, this, [this] {
         Q_EMIT historyChanged();
         autosave_pending_ = true;
@@ -99,6 +120,14 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
         state_.edits.push_back(row);
     }
     edits_.set_rows(state_.edits);
+    // Candidates, the grid and the library belong to the model.
+    if (discover_job_) cancelDiscovery();
+    candidates_.set_items({});
+    compare_image_ = QImage();
+    compare_row_ = -1;
+    Q_EMIT compareChanged();
+    Q_EMIT discoveryChanged();
+    open_library();
     Q_EMIT modelChanged();
     set_status(info.note.isEmpty() ? tr("Model %1 loaded").arg(info.name) : info.note);
     newSample(1);
@@ -177,7 +206,15 @@ void EditorController::on_rendered(const RenderResult& result) {
     Q_EMIT imageChanged();
 }
 
-void EditorController::on_failed(quint64, const QString& message) {
+void EditorController::on_failed(quint64 generation, const QString& message) {
+    if (generation != 0 && generation == discover_job_) {
+        discover_job_ = 0;
+        Q_EMIT discoveryChanged();
+    }
+    if (generation != 0 && generation == compare_job_) {
+        compare_job_ = 0;
+        Q_EMIT compareChanged();
+    }
     report_error(message);
 }
 

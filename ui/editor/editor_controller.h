@@ -13,6 +13,8 @@
 #include <memory>
 #include <optional>
 
+#include "direction_list_model.h"
+#include "edit/direction_library.h"
 #include "edit_list_model.h"
 #include "editor_state.h"
 #include "engine/inference_worker.h"
@@ -45,6 +47,25 @@ class EditorController : public QObject {
         int autosaveSeconds READ autosave_seconds WRITE set_autosave_seconds NOTIFY settingsChanged)
     Q_PROPERTY(quint64 requestedGeneration READ requested_generation NOTIFY imageChanged)
     Q_PROPERTY(quint64 shownGeneration READ shown_generation NOTIFY imageChanged)
+    // Discovering directions (the Discover panel).
+    Q_PROPERTY(ls::ui::DirectionListModel* candidates READ candidates CONSTANT)
+    Q_PROPERTY(bool discovering READ discovering NOTIFY discoveryChanged)
+    Q_PROPERTY(double discoverProgress READ discover_progress NOTIFY discoveryChanged)
+    Q_PROPERTY(QString candidateMethod READ candidate_method NOTIFY discoveryChanged)
+    // Preview strips and added sliders span -s..+s: for SeFa s in units of the direction, for
+    // PCA in standard deviations of the component.
+    Q_PROPERTY(double previewStrength READ preview_strength WRITE set_preview_strength NOTIFY
+                   discoveryChanged)
+    // The comparison grid of one edit row: layer ranges (rows) by strengths (columns).
+    Q_PROPERTY(
+        bool compareActive READ compare_active WRITE set_compare_active NOTIFY compareChanged)
+    Q_PROPERTY(int compareRow READ compare_row WRITE set_compare_row NOTIFY compareChanged)
+    Q_PROPERTY(QImage compareImage READ compare_image NOTIFY compareChanged)
+    Q_PROPERTY(bool hasCompareImage READ has_compare_image NOTIFY compareChanged)
+    Q_PROPERTY(bool compareBusy READ compare_busy NOTIFY compareChanged)
+    // The model's direction library (its manifest's directions first, read-only).
+    Q_PROPERTY(ls::ui::DirectionListModel* library READ library CONSTANT)
+    Q_PROPERTY(QString libraryFolder READ library_folder NOTIFY libraryChanged)
 
   public:
     explicit EditorController(QObject* parent = nullptr);
@@ -74,6 +95,25 @@ class EditorController : public QObject {
     Q_INVOKABLE void discardRecovery();
     // Layer presets from the model's resolution: "all", "coarse", "middle", "fine".
     Q_INVOKABLE QVariantList layerPreset(const QString& name) const;
+    // "middle" when first..last is a preset of the model, else "layers 4-7".
+    Q_INVOKABLE QString rangeLabel(int first, int last) const;
+
+    // Discover panel (editor_directions.cpp): method "sefa" (over layers first..last, -1 for
+    // the last) or "pca" (`samples` sampled codes), `count` directions, on the worker.
+    Q_INVOKABLE void discover(const QString& method, int first, int last, int count, int samples);
+    Q_INVOKABLE void cancelDiscovery();
+    Q_INVOKABLE void requestStrip(int candidate);  // renders it when the worker is free
+    Q_INVOKABLE void refreshStrips();
+    Q_INVOKABLE void addCandidate(int candidate, const QString& name);
+    // Compare view.
+    Q_INVOKABLE bool exportGrid(const QUrl& file);
+    // Direction library.
+    Q_INVOKABLE bool saveToLibrary(int row, const QString& name);
+    Q_INVOKABLE void addFromLibrary(int index);
+    Q_INVOKABLE bool renameLibraryEntry(int index, const QString& name);
+    Q_INVOKABLE bool removeLibraryEntry(int index);
+    Q_INVOKABLE bool exportLibraryEntry(int index, const QUrl& file);
+    Q_INVOKABLE bool importLibraryFile(const QUrl& file, const QString& name = {});
 
     QString model_name() const { return model_.name; }
     int resolution() const { return model_.resolution; }
@@ -98,6 +138,21 @@ class EditorController : public QObject {
     void set_autosave_seconds(int seconds);
     quint64 requested_generation() const { return generation_; }
     quint64 shown_generation() const { return shown_generation_; }
+    DirectionListModel* candidates() { return &candidates_; }
+    bool discovering() const { return discover_job_ != 0; }
+    double discover_progress() const { return discover_progress_; }
+    QString candidate_method() const { return candidate_method_; }
+    double preview_strength() const { return preview_strength_; }
+    void set_preview_strength(double s);
+    bool compare_active() const { return compare_active_; }
+    void set_compare_active(bool on);
+    int compare_row() const { return compare_row_; }
+    void set_compare_row(int row);
+    QImage compare_image() const { return compare_image_; }
+    bool has_compare_image() const { return !compare_image_.isNull(); }
+    bool compare_busy() const { return compare_job_ != 0; }
+    DirectionListModel* library() { return &library_model_; }
+    QString library_folder() const;
 
     // Applies a state as it is (used by the undo commands).
     void apply_state(const EditorState& state, bool base_changed);
@@ -112,6 +167,9 @@ class EditorController : public QObject {
     void recoveryChanged();
     void settingsChanged();
     void errorOccurred(const QString& message);
+    void discoveryChanged();
+    void compareChanged();
+    void libraryChanged();
 
   private:
     void on_model_loaded(const ModelInfo& info);
@@ -128,6 +186,15 @@ class EditorController : public QObject {
     QString recovery_path() const;
     QString previous_recovery_dir() const;
     QString recipe_json() const;
+    // editor_directions.cpp
+    void on_discovered(const DiscoverResult& result);
+    void on_strip_rendered(quint64 key, const QImage& strip, const QString& error);
+    void on_grid_rendered(quint64 job, const QImage& grid);
+    GridRequest current_code_request() const;
+    void request_compare();
+    void open_library();
+    void update_library_model();
+    void add_edit_row(EditRow row, const QString& undo_text);
 
     std::unique_ptr<InferenceThread> inference_;
     EditListModel edits_;
@@ -144,6 +211,19 @@ class EditorController : public QObject {
     QTimer autosave_timer_;
     int autosave_seconds_ = 5;
     bool autosave_pending_ = false;
+
+    DirectionListModel candidates_, library_model_;
+    QString candidate_method_;
+    quint64 discover_job_ = 0, compare_job_ = 0, strip_generation_ = 0;
+    double discover_progress_ = 0.0, preview_strength_ = 5.0;
+    std::pair<int, int> candidate_range_{0, -1};
+    QString strip_error_;
+    QTimer strip_timer_, compare_timer_;  // re-render after the image changed
+    bool compare_active_ = false;
+    int compare_row_ = -1;
+    QImage compare_image_;
+    std::vector<edit::LibraryEntry> shipped_;  // from the model's manifest, read-only
+    std::optional<edit::DirectionLibrary> user_library_;
 };
 
 }  // namespace ls::ui

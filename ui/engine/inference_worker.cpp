@@ -1,7 +1,9 @@
 #include "inference_worker.h"
 
 #include <QElapsedTimer>
+#include <algorithm>
 #include <exception>
+#include <limits>
 
 namespace ls::ui {
 
@@ -18,6 +20,9 @@ InferenceWorker::InferenceWorker(std::unique_ptr<RenderBackend> backend)
     qRegisterMetaType<ls::ui::ModelInfo>();
     qRegisterMetaType<ls::ui::RenderRequest>();
     qRegisterMetaType<ls::ui::RenderResult>();
+    qRegisterMetaType<ls::ui::DiscoverRequest>();
+    qRegisterMetaType<ls::ui::DiscoverResult>();
+    qRegisterMetaType<ls::ui::GridRequest>();
 }
 
 InferenceWorker::~InferenceWorker() = default;
@@ -25,20 +30,94 @@ InferenceWorker::~InferenceWorker() = default;
 void InferenceWorker::post(const RenderRequest& request) {
     QMutexLocker lock(&mutex_);
     pending_ = request;
+    schedule();
+}
+
+void InferenceWorker::post_grid(const GridRequest& request) {
+    QMutexLocker lock(&mutex_);
+    pending_grid_ = request;
+    schedule();
+}
+
+void InferenceWorker::post_strip(const GridRequest& request) {
+    QMutexLocker lock(&mutex_);
+    // A strip asked for again moves to the front.
+    strips_.erase(std::remove_if(strips_.begin(), strips_.end(),
+                                 [&](const GridRequest& r) { return r.key == request.key; }),
+                  strips_.end());
+    strips_.push_back(request);
+    if (strips_.size() > size_t{kMaxStrips}) strips_.erase(strips_.begin());
+    schedule();
+}
+
+void InferenceWorker::clear_strips() {
+    QMutexLocker lock(&mutex_);
+    strips_.clear();
+}
+
+void InferenceWorker::schedule() {
     if (scheduled_) return;
     scheduled_ = true;
     QMetaObject::invokeMethod(this, &InferenceWorker::process_pending, Qt::QueuedConnection);
 }
 
+// One piece of work per call, the most urgent first (the newest frame, then the grid, then
+// the newest strip), so that a frame never waits behind more than one grid or strip.
 void InferenceWorker::process_pending() {
-    RenderRequest request;
+    std::optional<RenderRequest> frame;
+    std::optional<GridRequest> grid, strip;
     {
         QMutexLocker lock(&mutex_);
         scheduled_ = false;
-        if (!pending_) return;
-        request = std::move(*pending_);
-        pending_.reset();
+        if (pending_) {
+            frame = std::move(*pending_);
+            pending_.reset();
+        } else if (pending_grid_) {
+            grid = std::move(*pending_grid_);
+            pending_grid_.reset();
+        } else if (!strips_.empty()) {
+            strip = std::move(strips_.back());
+            strips_.pop_back();
+        }
+        if (pending_ || pending_grid_ || !strips_.empty()) schedule();
     }
+    // Between the rows of a grid or strip: a frame posted meanwhile is rendered first (the
+    // sliders stay live in the compare view), and a newer grid replaces this one.
+    const bool is_grid = grid.has_value();
+    const auto keep_going = [this, is_grid](double) {
+        if (cancel_.load()) return false;
+        serve_waiting_frame();
+        QMutexLocker lock(&mutex_);
+        return !(is_grid && pending_grid_);
+    };
+    if (frame) {
+        render_frame(*frame);
+    } else if (grid) {
+        try {
+            const QImage image = backend_->render_grid(*grid, keep_going);
+            if (!image.isNull()) Q_EMIT grid_rendered(grid->key, image);
+        } catch (const std::exception& e) {
+            Q_EMIT failed(grid->key, first_line(e.what()));
+        }
+    } else if (strip) {
+        try {
+            Q_EMIT strip_rendered(strip->key, backend_->render_grid(*strip, keep_going), {});
+        } catch (const std::exception& e) {
+            Q_EMIT strip_rendered(strip->key, QImage(), first_line(e.what()));
+        }
+    }
+}
+
+void InferenceWorker::serve_waiting_frame() {
+    std::optional<RenderRequest> frame;
+    {
+        QMutexLocker lock(&mutex_);
+        frame.swap(pending_);
+    }
+    if (frame) render_frame(*frame);
+}
+
+void InferenceWorker::render_frame(const RenderRequest& request) {
     QElapsedTimer timer;
     timer.start();
     try {
@@ -54,6 +133,27 @@ void InferenceWorker::process_pending() {
         Q_EMIT rendered(result);
     } catch (const std::exception& e) {
         Q_EMIT failed(request.generation, first_line(e.what()));
+    }
+}
+
+void InferenceWorker::discover(const DiscoverRequest& request) {
+    DiscoverResult result;
+    result.job = request.job;
+    const auto keep_going = [&](double fraction) {
+        if (cancel_.load() || cancelled_up_to_.load() >= request.job) return false;
+        Q_EMIT progress(request.job, fraction);
+        return true;
+    };
+    try {
+        if (!keep_going(0.0)) {
+            result.cancelled = true;
+        } else {
+            result.candidates = backend_->discover(request, keep_going);
+            result.cancelled = result.candidates.empty();
+        }
+        Q_EMIT discovered(result);
+    } catch (const std::exception& e) {
+        Q_EMIT failed(request.job, first_line(e.what()));
     }
 }
 
@@ -113,6 +213,7 @@ InferenceThread::InferenceThread(std::unique_ptr<RenderBackend> backend)
 
 InferenceThread::~InferenceThread() {
     worker_->cancel_job();
+    worker_->cancel_discovery(std::numeric_limits<quint64>::max());
     thread_.quit();
     thread_.wait();
 }

@@ -29,6 +29,16 @@ class InferenceWorker : public QObject {
     void post(const RenderRequest& request);
     // Thread-safe: the running job stops at its next step.
     void cancel_job() { cancel_.store(true); }
+    // Thread-safe: discoveries with a job number up to `job` stop at their next step.
+    void cancel_discovery(quint64 job) { cancelled_up_to_.store(job); }
+
+    // Thread-safe. The comparison grid: the newest posted one is rendered, after any frame.
+    void post_grid(const GridRequest& request);
+    // Thread-safe. Preview strips wait after frames and grids and are rendered newest first
+    // (the rows just scrolled into view); the oldest are dropped beyond kMaxStrips.
+    void post_strip(const GridRequest& request);
+    void clear_strips();
+    static constexpr int kMaxStrips = 24;
 
   public Q_SLOTS:
     void load_model(const QString& path, const QString& device);
@@ -37,6 +47,8 @@ class InferenceWorker : public QObject {
     void map_z(quint64 generation, const QVector<float>& z);
     // A long job: renders `count` samples from `first_seed` on, with progress.
     void render_seeds(quint64 job, quint64 first_seed, int count);
+    // A long job with progress, stopped by cancel_discovery(job).
+    void discover(const ls::ui::DiscoverRequest& request);
 
   Q_SIGNALS:
     void model_loaded(const ls::ui::ModelInfo& info);
@@ -46,15 +58,25 @@ class InferenceWorker : public QObject {
     void failed(quint64 generation, const QString& message);
     void progress(quint64 job, double fraction);
     void job_finished(quint64 job, bool cancelled, const QList<QImage>& images);
+    void discovered(const ls::ui::DiscoverResult& result);
+    void grid_rendered(quint64 job, const QImage& grid);
+    // A null strip when it could not be rendered (the message comes with it).
+    void strip_rendered(quint64 key, const QImage& strip, const QString& error);
 
   private:
     void process_pending();
+    void schedule();  // with mutex_ held
+    void render_frame(const RenderRequest& request);
+    void serve_waiting_frame();
 
     std::unique_ptr<RenderBackend> backend_;
     QMutex mutex_;
     std::optional<RenderRequest> pending_;
+    std::optional<GridRequest> pending_grid_;
+    std::vector<GridRequest> strips_;  // oldest first
     bool scheduled_ = false;
     std::atomic<bool> cancel_{false};
+    std::atomic<quint64> cancelled_up_to_{0};
 };
 
 // Owns the worker's thread: starts it, and on destruction cancels the running job, stops the

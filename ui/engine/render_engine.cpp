@@ -1,16 +1,21 @@
 #include "render_engine.h"
 
 #include <ATen/ATen.h>
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <QFileInfo>
+#include <QPainter>
 #include <QSettings>
 #include <stdexcept>
 
 #include "edit/edit_stack.h"
+#include "edit/ganspace.h"
+#include "edit/grid_render.h"
 #include "edit/incremental_renderer.h"
 #include "edit/layer_range.h"
 #include "edit/sefa.h"
+#include "imaging/grid_image.h"
 #include "model/default_model.h"
 #include "model/tensor_npy.h"
 #include "runtime/runtime.h"
@@ -102,30 +107,127 @@ edit::EditStack to_stack(const std::vector<EditSpec>& edits, int num_ws, int w_d
     }
     return stack;
 }
-}  // namespace
 
-QImage RenderEngine::render(const RenderRequest& request) {
-    if (!d->loaded) throw std::runtime_error("no model is loaded");
-    torch::NoGradGuard no_grad;
-    auto& g = *d->model.generator;
+// The code of a request, truncated and with its edits applied, [1, num_ws, w_dim].
+at::Tensor edited_code(nn::GeneratorImpl& g, const std::vector<float>& code, double truncation,
+                       const std::vector<EditSpec>& edits) {
     const int num_ws = g.config().num_ws(), w_dim = g.config().w_dim;
-    if (static_cast<int64_t>(request.wplus.size()) != int64_t{num_ws} * w_dim) {
-        throw std::invalid_argument("the code has " + std::to_string(request.wplus.size()) +
+    if (static_cast<int64_t>(code.size()) != int64_t{num_ws} * w_dim) {
+        throw std::invalid_argument("the code has " + std::to_string(code.size()) +
                                     " values; this model needs " + std::to_string(num_ws) + " x " +
                                     std::to_string(w_dim));
     }
     at::Tensor wplus =
-        at::from_blob(const_cast<float*>(request.wplus.data()), {1, num_ws, w_dim}, at::kFloat)
+        at::from_blob(const_cast<float*>(code.data()), {1, num_ws, w_dim}, at::kFloat)
             .to(g.latent_avg.device());
-    wplus = g.truncate(wplus, request.truncation);
-    wplus = edit::apply_edits(wplus, to_stack(request.edits, num_ws, w_dim));
-    const RgbImage rgb = tensor_to_rgb(d->renderer->render(wplus)).front();
+    wplus = g.truncate(wplus, truncation);
+    return edit::apply_edits(wplus, to_stack(edits, num_ws, w_dim));
+}
+
+QImage to_qimage(const RgbImage& rgb) {
     QImage image(rgb.width, rgb.height, QImage::Format_RGB888);
     for (int y = 0; y < rgb.height; ++y) {
         std::memcpy(image.scanLine(y), rgb.pixels.data() + static_cast<size_t>(y) * rgb.width * 3,
                     static_cast<size_t>(rgb.width) * 3);
     }
     return image;
+}
+}  // namespace
+
+QImage RenderEngine::render(const RenderRequest& request) {
+    if (!d->loaded) throw std::runtime_error("no model is loaded");
+    torch::NoGradGuard no_grad;
+    auto& g = *d->model.generator;
+    const at::Tensor wplus = edited_code(g, request.wplus, request.truncation, request.edits);
+    return to_qimage(tensor_to_rgb(d->renderer->render(wplus)).front());
+}
+
+std::vector<Candidate> RenderEngine::discover(const DiscoverRequest& r, const Progress& progress) {
+    if (!d->loaded) throw std::runtime_error("no model is loaded");
+    torch::NoGradGuard no_grad;
+    auto& g = *d->model.generator;
+    const auto& c = g.config();
+    const int k = std::clamp(r.count, 1, c.w_dim);
+    std::vector<Candidate> out;
+    at::Tensor directions, values;
+    if (r.method == QLatin1String("sefa")) {
+        const edit::LayerRange range{r.first_layer,
+                                     r.last_layer < 0 ? c.num_ws() - 1 : r.last_layer};
+        if (range.first < 0 || range.last >= c.num_ws() || range.first > range.last) {
+            throw std::invalid_argument("layers " + range.to_string() +
+                                        " are outside this model's 0-" +
+                                        std::to_string(c.num_ws() - 1));
+        }
+        const edit::SefaResult s = edit::sefa(g, range, k);
+        directions = s.directions;
+        values = s.eigenvalues;
+    } else if (r.method == QLatin1String("pca")) {
+        if (r.samples < 2) throw std::invalid_argument("PCA needs at least 2 samples");
+        // As edit::ganspace draws them (seed 0, batches of 4096), in steps that can be stopped.
+        at::Generator gen = at::detail::createCPUGenerator(0);
+        const int64_t batch = 4096;
+        std::vector<at::Tensor> ws;
+        for (int64_t start = 0; start < r.samples; start += batch) {
+            const int64_t n = std::min<int64_t>(batch, r.samples - start);
+            const at::Tensor z = at::randn({n, c.z_dim}, gen, at::kFloat);
+            ws.push_back(g.mapping(z.to(g.latent_avg.device())).cpu());
+            if (!progress(0.9 * double(start + n) / r.samples)) return {};
+        }
+        const edit::PcaResult p = edit::pca(at::cat(ws, 0), k);
+        directions = p.components;
+        values = p.stddev;
+    } else {
+        throw std::invalid_argument("unknown method '" + r.method.toStdString() + "'");
+    }
+    values = values.to(at::kDouble);
+    for (int i = 0; i < k; ++i) {
+        const at::Tensor row = directions[i].contiguous();
+        out.push_back(
+            {std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel()),
+             values[i].item<double>()});
+    }
+    progress(1.0);
+    return out;
+}
+
+QImage RenderEngine::render_grid(const GridRequest& r, const Progress& progress) {
+    if (!d->loaded) throw std::runtime_error("no model is loaded");
+    if (r.ranges.empty() || r.strengths.empty())
+        throw std::invalid_argument("a grid needs at least one layer range and one strength");
+    torch::NoGradGuard no_grad;
+    auto& g = *d->model.generator;
+    const int num_ws = g.config().num_ws(), w_dim = g.config().w_dim;
+    const at::Tensor wplus = edited_code(g, r.wplus, r.truncation, r.edits);
+    EditSpec spec;
+    spec.direction = r.direction;
+    const at::Tensor direction = to_stack({spec}, num_ws, w_dim).front().direction;
+    std::vector<RgbImage> cells;
+    for (size_t row = 0; row < r.ranges.size(); ++row) {
+        edit::GridRequest one;
+        one.wplus = wplus;
+        one.direction = direction;
+        one.ranges = {edit::LayerRange{r.ranges[row].first, r.ranges[row].second}};
+        one.strengths = r.strengths;
+        for (auto& cell : tensor_to_rgb(edit::render_edit_grid(d->model.generator, one)))
+            cells.push_back(std::move(cell));
+        if (!progress(double(row + 1) / r.ranges.size())) return {};
+    }
+    const int rows = static_cast<int>(r.ranges.size());
+    const int columns = static_cast<int>(r.strengths.size());
+    if (r.cell_size <= 0)
+        return to_qimage(labelled_grid(cells, rows, columns, r.row_labels, r.column_labels));
+    // A preview strip: the cells scaled down, side by side.
+    QImage strip(r.cell_size * columns, r.cell_size * rows, QImage::Format_RGB888);
+    strip.fill(Qt::black);
+    QPainter painter(&strip);
+    painter.setRenderHint(QPainter::SmoothPixmapTransform);
+    for (size_t i = 0; i < cells.size(); ++i) {
+        const QRect target(static_cast<int>(i % size_t(columns)) * r.cell_size,
+                           static_cast<int>(i / size_t(columns)) * r.cell_size, r.cell_size,
+                           r.cell_size);
+        painter.drawImage(target, to_qimage(cells[i]));
+    }
+    return strip;
 }
 
 }  // namespace ls::ui

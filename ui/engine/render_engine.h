@@ -2,7 +2,9 @@
 // Not thread-safe: it lives on the inference worker's thread.
 #pragma once
 
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "render_types.h"
@@ -19,6 +21,18 @@ class RenderBackend {
     // W+ of a z code [z_dim] through the mapping network, untruncated.
     virtual std::vector<float> map_z(const std::vector<float>& z) = 0;
     virtual QImage render(const RenderRequest& request) = 0;
+
+    // Reports the fraction done; returning false stops the job (which then returns nothing).
+    using Progress = std::function<bool(double)>;
+    // SeFa or GANSpace directions of the loaded model, strongest first.
+    virtual std::vector<Candidate> discover(const DiscoverRequest&, const Progress&) {
+        throw std::runtime_error("this engine cannot discover directions");
+    }
+    // The comparison grid, labelled as `latent-studio-cli grid` labels it, or a preview strip
+    // (request.cell_size > 0). A null image when stopped.
+    virtual QImage render_grid(const GridRequest&, const Progress&) {
+        throw std::runtime_error("this engine cannot render grids");
+    }
 };
 
 class RenderEngine : public RenderBackend {
@@ -29,6 +43,9 @@ class RenderEngine : public RenderBackend {
     std::vector<float> sample(uint64_t seed) override;
     std::vector<float> map_z(const std::vector<float>& z) override;
     QImage render(const RenderRequest& request) override;
+    std::vector<Candidate> discover(const DiscoverRequest& request,
+                                    const Progress& progress) override;
+    QImage render_grid(const GridRequest& request, const Progress& progress) override;
 
   private:
     struct Impl;

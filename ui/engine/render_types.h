@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace ls::ui {
@@ -42,6 +43,42 @@ struct RenderRequest {
     bool render_original = false;  // also render the code without edits (before/after view)
 };
 
+// Discovering directions on the worker: SeFa over layers first..last, or GANSpace's PCA of
+// `samples` mapped codes; `count` directions, strongest first.
+struct DiscoverRequest {
+    uint64_t job = 0;
+    QString method;  // "sefa" or "pca"
+    int first_layer = 0, last_layer = -1;
+    int count = 10;
+    int samples = 10000;
+};
+
+struct Candidate {
+    std::vector<float> direction;  // [w_dim], unit length
+    double value = 0.0;            // SeFa: the eigenvalue; PCA: the standard deviation
+};
+
+struct DiscoverResult {
+    uint64_t job = 0;
+    bool cancelled = false;
+    std::vector<Candidate> candidates;
+};
+
+// One direction applied to the current image (its code, truncation and the other edits) at
+// several layer ranges (rows) and strengths (columns): the comparison grid, or with one row
+// a candidate's preview strip.
+struct GridRequest {
+    uint64_t key = 0;  // the job, or the candidate a strip is for
+    std::vector<float> wplus;
+    double truncation = 1.0;
+    std::vector<EditSpec> edits;   // the other edits, applied first
+    std::vector<float> direction;  // [w_dim] or [num_ws * w_dim]
+    std::vector<std::pair<int, int>> ranges;
+    std::vector<double> strengths;
+    std::vector<std::string> row_labels, column_labels;  // labelled as the CLI's grid when given
+    int cell_size = 0;  // >0: cells scaled down to this size, unlabelled, side by side
+};
+
 struct RenderResult {
     uint64_t generation = 0;
     QImage image;
@@ -54,3 +91,6 @@ struct RenderResult {
 Q_DECLARE_METATYPE(ls::ui::ModelInfo)
 Q_DECLARE_METATYPE(ls::ui::RenderRequest)
 Q_DECLARE_METATYPE(ls::ui::RenderResult)
+Q_DECLARE_METATYPE(ls::ui::DiscoverRequest)
+Q_DECLARE_METATYPE(ls::ui::DiscoverResult)
+Q_DECLARE_METATYPE(ls::ui::GridRequest)

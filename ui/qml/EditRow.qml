@@ -4,7 +4,8 @@ import QtQuick.Layouts
 
 // One direction in the edit list: on/off, name, slider with its value (double-click resets),
 // and the layer range. A drag reports intermediate values with done = false and its end
-// with done = true, so that the whole drag is one undo step.
+// with done = true, so that the whole drag is one undo step. A click on the row selects it
+// (the compare view and "Save to library" work on the selected row).
 Frame {
     id: root
     property string name: ""
@@ -15,6 +16,9 @@ Frame {
     property int firstLayer: 0
     property int lastLayer: -1
     property var presetProvider: undefined
+    property bool selected: false
+    signal selectRequested()
+    signal saveRequested()
     signal strengthMoved(real value, bool done)
     signal resetRequested()
     signal enabledToggled(bool enabled)
@@ -22,6 +26,13 @@ Frame {
     signal removeRequested()
 
     padding: 6
+    background: Rectangle {
+        color: root.selected ? Qt.rgba(palette.highlight.r, palette.highlight.g, palette.highlight.b, 0.12)
+                             : "transparent"
+        border.color: root.selected ? palette.highlight : palette.mid
+        radius: 3
+    }
+    TapHandler { onTapped: root.selectRequested() }
     ColumnLayout {
         anchors.fill: parent
         spacing: 2
@@ -49,6 +60,13 @@ Frame {
                     anchors.fill: parent
                     onDoubleClicked: root.resetRequested()
                 }
+            }
+            ToolButton {
+                objectName: "saveButton"
+                text: "\u2606"
+                onClicked: { root.selectRequested(); root.saveRequested() }
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Save to the direction library")
             }
             ToolButton {
                 text: "\u2715"

@@ -51,6 +51,23 @@ ApplicationWindow {
     Action { id: fitAction; text: qsTr("&Fit"); shortcut: "Ctrl+0"; onTriggered: canvasView.fit() }
     Action { id: actualAction; text: qsTr("&100 %"); shortcut: "Ctrl+1"; onTriggered: canvasView.actualSize() }
     Action { id: splitAction; text: qsTr("&Split Before/After"); checkable: true; shortcut: "Ctrl+\\"; onToggled: canvasView.splitView = checked }
+    Action { id: discoverAction; text: qsTr("&Discover Directions…"); shortcut: "Ctrl+Shift+D"; onTriggered: rightTabs.currentIndex = 1 }
+    Action { id: libraryAction; text: qsTr("Direction &Library"); shortcut: "Ctrl+Shift+L"; onTriggered: rightTabs.currentIndex = 2 }
+    Action { id: saveToLibraryAction; text: qsTr("Save Edit to &Library…"); shortcut: "Ctrl+L"; enabled: editList.currentIndex >= 0; onTriggered: { rightTabs.currentIndex = 2; libraryPanel.saveSelected() } }
+    Action {
+        id: compareAction
+        objectName: "compareAction"
+        text: qsTr("&Compare Layers × Strengths")
+        checkable: true
+        checked: editor.compareActive
+        shortcut: "Ctrl+G"
+        enabled: editList.count > 0
+        onToggled: {
+            editor.compareRow = editList.currentIndex >= 0 ? editList.currentIndex : editList.count - 1
+            editor.compareActive = checked
+        }
+    }
+    Action { id: exportGridAction; text: qsTr("Export &Grid…"); shortcut: "Ctrl+Shift+E"; enabled: editor.compareActive; onTriggered: exportGridDialog.open() }
     Action { id: darkAction; text: qsTr("&Dark Theme"); checkable: true; onToggled: window.darkTheme = checked }
     Action { id: prefsAction; text: qsTr("&Preferences…"); shortcut: StandardKey.Preferences; onTriggered: prefs.open() }
     Action { id: quitAction; text: qsTr("&Quit"); shortcut: StandardKey.Quit; onTriggered: window.close() }
@@ -80,6 +97,7 @@ ApplicationWindow {
             MenuItem { action: saveAction }
             MenuItem { action: saveAsAction }
             MenuItem { action: exportAction }
+            MenuItem { action: exportGridAction }
             MenuSeparator {}
             MenuItem { action: prefsAction }
             MenuItem { action: quitAction }
@@ -91,12 +109,18 @@ ApplicationWindow {
             MenuSeparator {}
             MenuItem { action: sampleAction }
             MenuItem { action: addDirectionAction }
+            MenuItem { action: saveToLibraryAction }
         }
         Menu {
             title: qsTr("&View")
             MenuItem { action: fitAction }
             MenuItem { action: actualAction }
             MenuItem { action: splitAction }
+            MenuItem { action: compareAction }
+            MenuSeparator {}
+            MenuItem { action: discoverAction }
+            MenuItem { action: libraryAction }
+            MenuSeparator {}
             MenuItem { action: darkAction }
         }
     }
@@ -119,6 +143,7 @@ ApplicationWindow {
             ToolButton { action: sampleAction; text: qsTr("Random (R)") }
             ToolSeparator {}
             ToolButton { action: splitAction; text: qsTr("Split") }
+            ToolButton { action: compareAction; text: qsTr("Compare"); ToolTip.visible: hovered; ToolTip.text: qsTr("The selected edit by layer range and strength (Ctrl+G)") }
             ToolButton { action: fitAction; text: qsTr("Fit") }
             ToolButton { action: actualAction; text: qsTr("100 %") }
             Item { Layout.fillWidth: true }
@@ -132,11 +157,32 @@ ApplicationWindow {
             id: canvasView
             objectName: "canvasView"
             SplitView.fillWidth: true
-            image: editor.image
-            original: editor.original
+            // The compare view shows the grid in place of the image (no before/after there).
+            image: editor.compareActive && editor.hasCompareImage ? editor.compareImage : editor.image
+            original: editor.compareActive && editor.hasCompareImage ? editor.compareImage : editor.original
+            Rectangle {
+                visible: editor.compareActive
+                anchors.top: parent.top
+                anchors.horizontalCenter: parent.horizontalCenter
+                anchors.topMargin: 8
+                width: compareLabel.implicitWidth + 24
+                height: compareLabel.implicitHeight + 12
+                radius: 4
+                color: Qt.rgba(0, 0, 0, 0.6)
+                RowLayout {
+                    id: compareLabel
+                    anchors.centerIn: parent
+                    BusyIndicator { running: editor.compareBusy; visible: running; implicitWidth: 20; implicitHeight: 20 }
+                    Label {
+                        color: "white"
+                        text: qsTr("Compare: %1 — rows: layers, columns: strength · Ctrl+G to leave, Ctrl+Shift+E to export")
+                              .arg(editList.currentItem ? editList.currentItem.name : "")
+                    }
+                }
+            }
         }
         Pane {
-            SplitView.preferredWidth: 360
+            SplitView.preferredWidth: 400
             SplitView.minimumWidth: 280
             ColumnLayout {
                 anchors.fill: parent
@@ -163,43 +209,80 @@ ApplicationWindow {
                     }
                     Label { text: editor.truncation.toFixed(2); font.family: "monospace" }
                 }
-                RowLayout {
-                    Label { text: qsTr("Edits"); font.bold: true; Layout.fillWidth: true }
-                    Button { action: addDirectionAction; text: qsTr("Add…") }
-                }
-                Label {
-                    visible: editList.count === 0
+                TabBar {
+                    id: rightTabs
+                    objectName: "rightTabs"
                     Layout.fillWidth: true
-                    wrapMode: Text.WordWrap
-                    opacity: 0.7
-                    text: qsTr("No directions yet. Add a direction (.npy: an InterFaceGAN boundary "
-                               + "or SeFa directions from latent-studio-cli directions) or drop one here.")
+                    TabButton { objectName: "editsTab"; text: qsTr("Edits") }
+                    TabButton { objectName: "discoverTab"; text: qsTr("Discover") }
+                    TabButton { objectName: "libraryTab"; text: qsTr("Library") }
                 }
-                ListView {
-                    id: editList
-                    objectName: "editList"
+                StackLayout {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
-                    clip: true
-                    spacing: 4
-                    model: editor.edits
-                    delegate: EditRow {
-                        required property int index
-                        required property var model
-                        name: model.name
-                        strength: model.strength
-                        editEnabled: model.editEnabled
-                        firstLayer: model.firstLayer
-                        lastLayer: model.lastLayer
-                        range: model.range
-                        width: ListView.view.width
-                        numLayers: editor.numLayers
-                        presetProvider: function(n) { return editor.layerPreset(n) }
-                        onStrengthMoved: function(value, done) { editor.setStrength(index, value, done) }
-                        onResetRequested: editor.resetStrength(index)
-                        onEnabledToggled: function(on) { editor.setEditEnabled(index, on) }
-                        onLayersChosen: function(first, last) { editor.setLayers(index, first, last) }
-                        onRemoveRequested: editor.removeEdit(index)
+                    currentIndex: rightTabs.currentIndex
+                    ColumnLayout {
+                        spacing: 8
+                        RowLayout {
+                            Label { text: qsTr("Edits"); font.bold: true; Layout.fillWidth: true }
+                            Button { action: addDirectionAction; text: qsTr("Add…") }
+                        }
+                        Label {
+                            visible: editList.count === 0
+                            Layout.fillWidth: true
+                            wrapMode: Text.WordWrap
+                            opacity: 0.7
+                            text: qsTr("No directions yet. Add a direction (.npy: an InterFaceGAN boundary "
+                                       + "or SeFa directions from latent-studio-cli directions), discover "
+                                       + "some, or drop one here.")
+                        }
+                        ListView {
+                            id: editList
+                            objectName: "editList"
+                            Layout.fillWidth: true
+                            Layout.fillHeight: true
+                            clip: true
+                            spacing: 4
+                            model: editor.edits
+                            currentIndex: -1
+                            // A newly added direction is selected (the compare view shows it).
+                            onCountChanged: if (currentIndex >= count) currentIndex = count - 1
+                            onCurrentIndexChanged: editor.compareRow = currentIndex
+                            delegate: EditRow {
+                                required property int index
+                                required property var model
+                                name: model.name
+                                strength: model.strength
+                                editEnabled: model.editEnabled
+                                firstLayer: model.firstLayer
+                                lastLayer: model.lastLayer
+                                range: model.range
+                                width: ListView.view.width
+                                numLayers: editor.numLayers
+                                selected: ListView.isCurrentItem
+                                presetProvider: function(n) { return editor.layerPreset(n) }
+                                onSelectRequested: editList.currentIndex = index
+                                onSaveRequested: { rightTabs.currentIndex = 2; libraryPanel.saveSelected() }
+                                onStrengthMoved: function(value, done) { editor.setStrength(index, value, done) }
+                                onResetRequested: editor.resetStrength(index)
+                                onEnabledToggled: function(on) { editor.setEditEnabled(index, on) }
+                                onLayersChosen: function(first, last) { editor.setLayers(index, first, last) }
+                                onRemoveRequested: editor.removeEdit(index)
+                            }
+                        }
+                    }
+                    DiscoverPanel {
+                        id: discoverPanel
+                        objectName: "discoverPanel"
+                        editor: editor
+                        onAdded: editList.currentIndex = editList.count - 1
+                    }
+                    LibraryPanel {
+                        id: libraryPanel
+                        objectName: "libraryPanel"
+                        editor: editor
+                        selectedRow: editList.currentIndex
+                        selectedName: editList.currentItem ? editList.currentItem.name : ""
                     }
                 }
             }
@@ -249,6 +332,13 @@ ApplicationWindow {
         nameFilters: [qsTr("PNG (*.png)"), qsTr("JPEG (*.jpg *.jpeg)")]
         defaultSuffix: "png"
         onAccepted: editor.exportImage(selectedFile, window.jpegQuality, true)
+    }
+    FileDialog {
+        id: exportGridDialog
+        fileMode: FileDialog.SaveFile
+        nameFilters: [qsTr("PNG (*.png)")]
+        defaultSuffix: "png"
+        onAccepted: editor.exportGrid(selectedFile)
     }
     PreferencesDialog { id: prefs; editor: editor; mainWindow: window; anchors.centerIn: parent }
 
