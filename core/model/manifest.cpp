@@ -76,6 +76,7 @@ ModelManifest read_manifest(const std::string& path) {
                 md.first_layer = (*l)[0].get<int>();
                 md.last_layer = (*l)[1].get<int>();
             }
+            if (auto v = e.find("verified"); v != e.end() && v->is_boolean()) md.verified = v->get<bool>();
             if (auto s = e.find("scale"); s != e.end() && s->is_number()) md.scale = s->get<double>();
             m.directions.push_back(md);
         }

@@ -15,6 +15,7 @@ struct ManifestDirection {
     int first_layer = 0, last_layer = -1;  // inclusive W+ layers; -1: the last layer
     double scale = 3.0;                    // the slider's range, in units of the unit direction
     std::string description;
+    bool verified = false;  // its effect was measured to be on its attribute alone
 };
 
 struct ModelManifest {
