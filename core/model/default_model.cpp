@@ -35,7 +35,12 @@ Model placeholder_model(const at::Device& device) {
 }  // namespace
 
 std::optional<std::string> default_model_path() {
-    if (const char* env = std::getenv("LATENT_STUDIO_MODEL"); env && *env) return std::string(env);
+    if (const char* env = std::getenv("LATENT_STUDIO_MODEL"); env && *env) {
+        // "placeholder": the untrained network, for tests and benchmarks of everything but
+        // the model (fast, and independent of what models/ ships).
+        if (std::string(env) == "placeholder") return std::nullopt;
+        return std::string(env);
+    }
     const std::vector<fs::path> dirs = {
         executable_dir() / ".." / "share" / "latent-studio" / "models",
         fs::path(LATENT_STUDIO_SOURCE_MODELS_DIR)};

@@ -9,7 +9,7 @@
 
 namespace ls {
 
-// $LATENT_STUDIO_MODEL, or models/default/manifest.json under ../share/latent-studio relative to
+// $LATENT_STUDIO_MODEL ("placeholder": none), or models/default/manifest.json under ../share/latent-studio relative to
 // the executable or in the source tree.
 std::optional<std::string> default_model_path();
 

@@ -5,6 +5,9 @@
 int main(int argc, char** argv) {
     // No display is needed (nor there, in CI): the offscreen platform unless told otherwise.
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    // The editor's tests run on the untrained placeholder network (fast, and independent of
+    // the model models/ ships), except where a test loads the embedded model itself.
+    qputenv("LATENT_STUDIO_MODEL", "placeholder");
     QGuiApplication app(argc, argv);
     QGuiApplication::setOrganizationName(QStringLiteral("Latent Studio"));
     QGuiApplication::setApplicationName(QStringLiteral("Latent Studio"));

@@ -112,11 +112,15 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
     QSettings().setValue("modelPath", info.note.isEmpty() ? info.path : QString());
     undo_.clear();
     state_ = EditorState();
-    // The model's strongest SeFa directions are there from the start (not an undo step).
+    // The model's named (or strongest SeFa) directions are there from the start (not an
+    // undo step).
     for (const auto& d : info.directions) {
         EditRow row;
         row.name = d.name;
+        row.range = d.range;
         row.spec.direction = d.direction;
+        row.spec.first_layer = d.first_layer;
+        row.spec.last_layer = d.last_layer;
         state_.edits.push_back(row);
     }
     edits_.set_rows(state_.edits);
