@@ -149,6 +149,7 @@ int run_cli(int argc, char** argv) {
     add("bench-edit", "Time SeFa and incremental renders; print JSON", add_bench_edit);
     add("dataset", "Write a training data set: portraits (images and labels)", add_dataset);
     add("train", "Train networks: gan, classifier, encoder", add_train);
+    add("export", "Write a model as a rosinality/stylegan2-pytorch .pt checkpoint", add_export);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -75,6 +75,7 @@ enum class Global {
     NumpyReconstruct,
     TorchDevice,
     TorchSize,
+    RestoreTypeTag,  // torch.jit._pickle.restore_type_tag(value, "Dict[str, Tensor]"): value
 };
 
 struct AllowListEntry {
@@ -111,6 +112,8 @@ constexpr AllowListEntry kAllowList[] = {
     {"numpy.ndarray", Global::Name},
     {"torch.device", Global::TorchDevice},
     {"torch.Size", Global::TorchSize},
+    // LibTorch's torch::pickle_save tags typed containers; Python's torch.load returns the value.
+    {"torch.jit._pickle.restore_type_tag", Global::RestoreTypeTag},
     {"torch.Tensor", Global::Name},
     {"torch.nn.parameter.Parameter", Global::Name},
     {"torch.UntypedStorage", Global::Name},
@@ -1347,6 +1350,10 @@ ValuePtr Machine::call_global(Global g, const std::string& name,
         case Global::TorchSize:
             require_arity(name, args, 0, 1);
             return sequence_from(Kind::Tuple, args, name);
+        case Global::RestoreTypeTag:
+            require_arity(name, args, 2, 2);
+            if (!args[1]->is(Kind::String)) corrupt("'" + name + "' needs a type name");
+            return args[0];
         case Global::Name:
             break;
     }
