@@ -1,5 +1,7 @@
 #include "train/adam.h"
 
+#include <torch/nn/module.h>
+
 #include <cmath>
 #include <map>
 
@@ -14,6 +16,12 @@ Adam::Adam(NamedParams params, AdamOptions options)
         exp_avg_.push_back(at::zeros_like(p, at::MemoryFormat::Preserve));
         exp_avg_sq_.push_back(at::zeros_like(p, at::MemoryFormat::Preserve));
     }
+}
+
+Adam::NamedParams named_parameters_of(torch::nn::Module& module) {
+    Adam::NamedParams out;
+    for (auto& p : module.named_parameters(true)) out.emplace_back(p.key(), p.value());
+    return out;
 }
 
 void Adam::zero_grad() {

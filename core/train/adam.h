@@ -15,6 +15,10 @@
 
 #include "io/safetensors.h"
 
+namespace torch::nn {
+class Module;
+}
+
 namespace ls::train {
 
 struct AdamOptions {
@@ -44,5 +48,8 @@ class Adam {
     AdamOptions options_;
     int64_t steps_ = 0;
 };
+
+// A module's parameters with their names, for Adam.
+Adam::NamedParams named_parameters_of(torch::nn::Module& module);
 
 }  // namespace ls::train

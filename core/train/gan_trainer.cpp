@@ -118,12 +118,6 @@ GanOptions options_from(const json& j) {
     return o;
 }
 
-Adam::NamedParams named_params(torch::nn::Module& m) {
-    Adam::NamedParams out;
-    for (auto& p : m.named_parameters(true)) out.emplace_back(p.key(), p.value());
-    return out;
-}
-
 void set_requires_grad(torch::nn::Module& m, bool on) {
     for (auto& p : m.parameters(true)) p.requires_grad_(on);
 }
@@ -180,12 +174,12 @@ GanTrainer::GanTrainer(const GeneratorConfig& g, const DiscriminatorConfig& d,
     set_requires_grad(*g_ema_, false);
     g_ema_->eval();
 
-    g_opt_ = std::make_unique<Adam>(named_params(*g_),
+    g_opt_ = std::make_unique<Adam>(named_parameters_of(*g_),
                                     AdamOptions{options.g_lr, 0.0, 0.99, 1e-8});
     // Lazy regularisation: the optimiser's lr and betas compensate for R1 running only
     // every r1_interval steps (StyleGAN2, appendix B).
     const double c = options.r1_interval / (options.r1_interval + 1.0);
-    d_opt_ = std::make_unique<Adam>(named_params(*d_),
+    d_opt_ = std::make_unique<Adam>(named_parameters_of(*d_),
                                     AdamOptions{options.d_lr * c, 0.0, std::pow(0.99, c), 1e-8});
 }
 

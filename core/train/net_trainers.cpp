@@ -14,12 +14,6 @@ namespace ls::train {
 
 namespace {
 
-Adam::NamedParams named_params(torch::nn::Module& m) {
-    Adam::NamedParams out;
-    for (auto& p : m.named_parameters(true)) out.emplace_back(p.key(), p.value());
-    return out;
-}
-
 bool report(const Progress& progress, int64_t i, int64_t total, double loss) {
     if (!progress || (i % 50 != 0 && i != total)) return true;
     return progress(i, loss);
@@ -44,7 +38,7 @@ FeatureNet train_classifier(const ClassifierOptions& o, const at::Device& device
                                     portrait::kAttributeCount});
     net->to(device);
     net->train();
-    Adam opt(named_params(*net), AdamOptions{o.lr, 0.9, 0.99, 1e-8});
+    Adam opt(named_parameters_of(*net), AdamOptions{o.lr, 0.9, 0.99, 1e-8});
     auto source = portrait_source(o.resolution, o.seed * 1'000'003);
     for (int64_t i = 0; i < o.iterations; ++i) {
         const at::Tensor images = source->batch(o.batch, i).to(device);
@@ -113,7 +107,7 @@ FeatureNet train_encoder(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, const E
     if (d) {
         for (auto& p : d->parameters()) p.requires_grad_(false);
     }
-    Adam opt(named_params(*net), AdamOptions{o.lr, 0.9, 0.99, 1e-8});
+    Adam opt(named_parameters_of(*net), AdamOptions{o.lr, 0.9, 0.99, 1e-8});
     const auto cpu = at::TensorOptions().dtype(at::kFloat);
     for (int64_t i = 0; i < o.iterations; ++i) {
         at::Generator gen = at::detail::createCPUGenerator(o.seed * 1'000'003 + i);
