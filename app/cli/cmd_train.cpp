@@ -29,7 +29,9 @@ namespace ls::cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_stop_signal(int) { g_stop = true; }
+extern "C" void on_stop_signal(int) {
+    g_stop = true;
+}
 
 struct GanCommand {
     std::string data = "portraits", out, resume, device = "auto", channels, model_dtype = "float16";
@@ -59,7 +61,8 @@ std::map<int, int> channel_table(const GanCommand& c) {
         }
         return out;
     }
-    for (int res = 4; res <= c.resolution; res *= 2) out[res] = std::min(c.channel_max, 16384 / res);
+    for (int res = 4; res <= c.resolution; res *= 2)
+        out[res] = std::min(c.channel_max, 16384 / res);
     return out;
 }
 
@@ -117,8 +120,8 @@ int run_gan(GanCommand& c) {
                                                {"device", runtime::describe_device(device)}};
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);
-    std::cerr << "training on " << source->description() << ", "
-              << runtime::describe_device(device) << "; Ctrl+C stops and saves\n";
+    std::cerr << "training on " << source->description() << ", " << runtime::describe_device(device)
+              << "; Ctrl+C stops and saves\n";
 
     std::ofstream log(out / "training-log.jsonl", std::ios::app);
     const auto start = std::chrono::steady_clock::now();
@@ -146,21 +149,22 @@ int run_gan(GanCommand& c) {
         }
         if (s.iteration % c.log_every == 0 || done()) {
             const double rate = (s.images - first_images) / std::max(elapsed(), 1e-9);
-            nlohmann::json line = {{"iteration", s.iteration}, {"kimg", s.images / 1000.0},
-                                   {"g_loss", s.g_loss},       {"d_loss", s.d_loss},
-                                   {"r1", s.r1_penalty},       {"real_logit", s.real_logit},
+            nlohmann::json line = {{"iteration", s.iteration},   {"kimg", s.images / 1000.0},
+                                   {"g_loss", s.g_loss},         {"d_loss", s.d_loss},
+                                   {"r1", s.r1_penalty},         {"real_logit", s.real_logit},
                                    {"fake_logit", s.fake_logit}, {"images_per_s", rate},
                                    {"seconds", elapsed()}};
             log << line.dump() << "\n" << std::flush;
             std::fprintf(stderr, "iter %lld  kimg %.1f  G %.3f  D %.3f  R1 %.4f  %.0f img/s  %s\n",
-                         static_cast<long long>(s.iteration), s.images / 1000.0, s.g_loss,
-                         s.d_loss, s.r1_penalty, rate, duration(elapsed()).c_str());
+                         static_cast<long long>(s.iteration), s.images / 1000.0, s.g_loss, s.d_loss,
+                         s.r1_penalty, rate, duration(elapsed()).c_str());
         }
         if (s.iteration % c.snapshot_every == 0) save();
         if (c.sample_every > 0 && s.iteration % c.sample_every == 0) {
             try {
                 char name[64];
-                std::snprintf(name, sizeof name, "samples-%07lld.png", static_cast<long long>(s.iteration));
+                std::snprintf(name, sizeof name, "samples-%07lld.png",
+                              static_cast<long long>(s.iteration));
                 write_samples(*t, (out / name).string());
             } catch (const io::FormatError& e) {
                 std::cerr << "latent-studio-cli: note: no sample grid: " << e.what() << "\n";
@@ -183,8 +187,9 @@ Runner add_train(CLI::App& app) {
     CLI::App* gan = app.add_subcommand("gan", "Train a StyleGAN2 (generator + discriminator)");
     gan->add_option("--data", c->data, "'portraits' (rendered on the fly) or a folder of images")
         ->capture_default_str();
-    gan->add_option("--out", c->out, "Folder for checkpoint.safetensors, model.safetensors, "
-                                     "samples and the log")
+    gan->add_option("--out", c->out,
+                    "Folder for checkpoint.safetensors, model.safetensors, "
+                    "samples and the log")
         ->required();
     gan->add_option("--resume", c->resume, "Continue from a checkpoint.safetensors");
     gan->add_option("--resolution", c->resolution, "Image size (a power of two)")
@@ -192,20 +197,28 @@ Runner add_train(CLI::App& app) {
         ->capture_default_str();
     gan->add_option("--z-dim", c->z_dim)->check(CLI::Range(1, 4096))->capture_default_str();
     gan->add_option("--w-dim", c->w_dim)->check(CLI::Range(1, 4096))->capture_default_str();
-    gan->add_option("--mapping-layers", c->mapping_layers)->check(CLI::Range(1, 16))->capture_default_str();
+    gan->add_option("--mapping-layers", c->mapping_layers)
+        ->check(CLI::Range(1, 16))
+        ->capture_default_str();
     gan->add_option("--channel-max", c->channel_max, "Channels: min(this, 16384 / resolution)")
         ->check(CLI::Range(1, 1024))
         ->capture_default_str();
-    gan->add_option("--channels", c->channels, "Channels per resolution from 4 px up, e.g. "
-                                               "256,256,256,128,64");
+    gan->add_option("--channels", c->channels,
+                    "Channels per resolution from 4 px up, e.g. "
+                    "256,256,256,128,64");
     gan->add_option("--batch", c->options.batch)->check(CLI::Range(2, 4096))->capture_default_str();
     gan->add_option("--g-lr", c->options.g_lr)->capture_default_str();
     gan->add_option("--d-lr", c->options.d_lr)->capture_default_str();
     gan->add_option("--r1", c->options.r1_gamma, "R1 weight gamma (default: 0.0002 res^2 / batch)");
-    gan->add_option("--r1-interval", c->options.r1_interval)->check(CLI::Range(1, 1000))->capture_default_str();
-    gan->add_option("--mixing", c->options.mixing_prob)->check(CLI::Range(0.0, 1.0))->capture_default_str();
-    gan->add_option("--ema-kimg", c->options.ema_kimg, "EMA half-life in thousands of images "
-                                                        "(default: batch * 10 / 32)");
+    gan->add_option("--r1-interval", c->options.r1_interval)
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    gan->add_option("--mixing", c->options.mixing_prob)
+        ->check(CLI::Range(0.0, 1.0))
+        ->capture_default_str();
+    gan->add_option("--ema-kimg", c->options.ema_kimg,
+                    "EMA half-life in thousands of images "
+                    "(default: batch * 10 / 32)");
     gan->add_option("--seed", c->options.seed)->capture_default_str();
     gan->add_option("--kimg", c->kimg, "Stop after this many thousand real images");
     gan->add_option("--iterations", c->iterations, "Stop after this many iterations (of this run)");
@@ -213,8 +226,9 @@ Runner add_train(CLI::App& app) {
     gan->add_option("--snapshot-every", c->snapshot_every, "Save every this many iterations")
         ->check(CLI::PositiveNumber)
         ->capture_default_str();
-    gan->add_option("--sample-every", c->sample_every, "A sample grid every this many "
-                                                       "iterations (0: none)")
+    gan->add_option("--sample-every", c->sample_every,
+                    "A sample grid every this many "
+                    "iterations (0: none)")
         ->capture_default_str();
     gan->add_option("--log-every", c->log_every)->check(CLI::PositiveNumber)->capture_default_str();
     gan->add_option("--model-dtype", c->model_dtype, "Storage of model.safetensors")

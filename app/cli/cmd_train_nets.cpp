@@ -89,7 +89,8 @@ struct EvalCommand {
 
 int run_eval(const EvalCommand& c) {
     const at::Device device = runtime::pick_device(c.device);
-    train::FeatureNetFile f = train::load_feature_net(c.classifier, train::kClassifierFormat, device);
+    train::FeatureNetFile f =
+        train::load_feature_net(c.classifier, train::kClassifierFormat, device);
     torch::NoGradGuard no_grad;
     const auto metrics = train::evaluate_classifier(*f.net, c.count, device);
     std::cout << json{{"held_out_images", c.count}, {"attributes", metrics_json(metrics)}}.dump(2)
@@ -142,13 +143,14 @@ struct BoundariesCommand {
 int run_boundaries(const BoundariesCommand& c) {
     Model m = open_model(c.model, c.device);
     const at::Device device = m.generator->latent_avg.device();
-    train::FeatureNetFile f = train::load_feature_net(c.classifier, train::kClassifierFormat, device);
+    train::FeatureNetFile f =
+        train::load_feature_net(c.classifier, train::kClassifierFormat, device);
     fs::create_directories(c.out_dir);
     Clock clock;
     const auto boundaries = train::attribute_boundaries(
-        *m.generator, *f.net, f.names, c.count, c.options,
-        [&](int64_t done, double) {
-            if (done % 2048 < 64) std::fprintf(stderr, "scored %lld codes\n", static_cast<long long>(done));
+        *m.generator, *f.net, f.names, c.count, c.options, [&](int64_t done, double) {
+            if (done % 2048 < 64)
+                std::fprintf(stderr, "scored %lld codes\n", static_cast<long long>(done));
             return true;
         });
     json out = json::array();
@@ -162,8 +164,10 @@ int run_boundaries(const BoundariesCommand& c) {
                        {"validation_accuracy", b.result.validation_accuracy},
                        {"chosen_per_side", b.result.chosen_per_side}});
     }
-    const json report = {{"codes", c.count},      {"ratio", c.options.ratio},
-                         {"seconds", clock.seconds()}, {"command", invoked_command_line()},
+    const json report = {{"codes", c.count},
+                         {"ratio", c.options.ratio},
+                         {"seconds", clock.seconds()},
+                         {"command", invoked_command_line()},
                          {"boundaries", out}};
     const std::string text = report.dump(2) + "\n";
     io::write_file_atomic((fs::path(c.out_dir) / "boundaries.json").string(),
@@ -176,38 +180,57 @@ int run_boundaries(const BoundariesCommand& c) {
 
 void add_train_networks(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
     auto cl = std::make_shared<ClassifierCommand>();
-    CLI::App* cls = app.add_subcommand("classifier", "Train the portrait attribute classifier on "
-                                                     "rendered portraits; print held-out metrics");
+    CLI::App* cls = app.add_subcommand("classifier",
+                                       "Train the portrait attribute classifier on "
+                                       "rendered portraits; print held-out metrics");
     cls->add_option("--out", cl->out, "The classifier file (.safetensors)")->required();
-    cls->add_option("--resolution", cl->options.resolution)->check(CLI::IsMember({16, 32, 64, 128, 256}))->capture_default_str();
-    cls->add_option("--channel-max", cl->options.channel_max)->check(CLI::Range(4, 1024))->capture_default_str();
-    cls->add_option("--batch", cl->options.batch)->check(CLI::Range(1, 4096))->capture_default_str();
+    cls->add_option("--resolution", cl->options.resolution)
+        ->check(CLI::IsMember({16, 32, 64, 128, 256}))
+        ->capture_default_str();
+    cls->add_option("--channel-max", cl->options.channel_max)
+        ->check(CLI::Range(4, 1024))
+        ->capture_default_str();
+    cls->add_option("--batch", cl->options.batch)
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
     cls->add_option("--lr", cl->options.lr)->capture_default_str();
-    cls->add_option("--iterations", cl->options.iterations)->check(CLI::PositiveNumber)->capture_default_str();
+    cls->add_option("--iterations", cl->options.iterations)
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     cls->add_option("--minutes", cl->minutes, "Stop early after this many minutes");
     cls->add_option("--seed", cl->options.seed)->capture_default_str();
-    cls->add_option("--eval-count", cl->eval_count, "Held-out portraits to measure")->check(CLI::Range(100, 1000000))->capture_default_str();
+    cls->add_option("--eval-count", cl->eval_count, "Held-out portraits to measure")
+        ->check(CLI::Range(100, 1000000))
+        ->capture_default_str();
     cls->add_option("--device", cl->device)->capture_default_str();
     runners[cls] = [cl] { return run_classifier(*cl); };
 
     auto ev = std::make_shared<EvalCommand>();
-    CLI::App* eval = app.add_subcommand("evaluate-classifier", "Measure a classifier on held-out "
-                                                               "rendered portraits (JSON)");
+    CLI::App* eval = app.add_subcommand("evaluate-classifier",
+                                        "Measure a classifier on held-out "
+                                        "rendered portraits (JSON)");
     eval->add_option("--classifier", ev->classifier)->required();
     eval->add_option("--count", ev->count)->check(CLI::Range(100, 1000000))->capture_default_str();
     eval->add_option("--device", ev->device)->capture_default_str();
     runners[eval] = [ev] { return run_eval(*ev); };
 
     auto en = std::make_shared<EncoderCommand>();
-    CLI::App* enc = app.add_subcommand("encoder", "Train an encoder image -> W+ on a model's own "
-                                                  "samples (in-domain inversion's encoder)");
+    CLI::App* enc = app.add_subcommand("encoder",
+                                       "Train an encoder image -> W+ on a model's own "
+                                       "samples (in-domain inversion's encoder)");
     enc->add_option("--model", en->model, "The generator (default: the embedded model)");
     enc->add_option("--out", en->out, "The encoder file (.safetensors)")->required();
-    enc->add_option("--batch", en->options.batch)->check(CLI::Range(1, 4096))->capture_default_str();
+    enc->add_option("--batch", en->options.batch)
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
     enc->add_option("--lr", en->options.lr)->capture_default_str();
-    enc->add_option("--iterations", en->options.iterations)->check(CLI::PositiveNumber)->capture_default_str();
+    enc->add_option("--iterations", en->options.iterations)
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
     enc->add_option("--minutes", en->minutes, "Stop early after this many minutes");
-    enc->add_option("--channel-max", en->options.channel_max)->check(CLI::Range(4, 1024))->capture_default_str();
+    enc->add_option("--channel-max", en->options.channel_max)
+        ->check(CLI::Range(4, 1024))
+        ->capture_default_str();
     enc->add_option("--image-weight", en->options.image_weight)->capture_default_str();
     enc->add_option("--feature-weight", en->options.feature_weight)->capture_default_str();
     enc->add_option("--seed", en->options.seed)->capture_default_str();
@@ -215,13 +238,18 @@ void add_train_networks(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
     runners[enc] = [en] { return run_encoder(*en); };
 
     auto bo = std::make_shared<BoundariesCommand>();
-    CLI::App* bnd = app.add_subcommand("boundaries", "InterFaceGAN boundaries for every attribute "
-                                                     "the classifier scores");
+    CLI::App* bnd = app.add_subcommand("boundaries",
+                                       "InterFaceGAN boundaries for every attribute "
+                                       "the classifier scores");
     bnd->add_option("--model", bo->model, "The generator (default: the embedded model)");
     bnd->add_option("--classifier", bo->classifier)->required();
-    bnd->add_option("--out-dir", bo->out_dir, "Folder for <attribute>.npy and boundaries.json")->required();
-    bnd->add_option("--count", bo->count, "Codes to sample")->check(CLI::Range(100, 10000000))->capture_default_str();
-    bnd->add_option("--ratio", bo->options.ratio, "Share (or number) of codes from each end")->capture_default_str();
+    bnd->add_option("--out-dir", bo->out_dir, "Folder for <attribute>.npy and boundaries.json")
+        ->required();
+    bnd->add_option("--count", bo->count, "Codes to sample")
+        ->check(CLI::Range(100, 10000000))
+        ->capture_default_str();
+    bnd->add_option("--ratio", bo->options.ratio, "Share (or number) of codes from each end")
+        ->capture_default_str();
     bnd->add_option("--device", bo->device)->capture_default_str();
     runners[bnd] = [bo] { return run_boundaries(*bo); };
 }

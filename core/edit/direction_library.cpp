@@ -77,6 +77,7 @@ LibraryEntry entry_fields(const json& j, int num_ws, const std::string& what) {
     }
     if (j.contains("description") && j["description"].is_string())
         e.description = j["description"].get<std::string>();
+    if (j.contains("verified") && j["verified"].is_boolean()) e.verified = j["verified"].get<bool>();
     return e;
 }
 

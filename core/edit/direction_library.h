@@ -31,6 +31,9 @@ struct LibraryEntry {
     std::string description;
     std::string file;        // the .npy, relative to the library's folder or the manifest
     bool read_only = false;  // shipped with the model (its manifest)
+    // A manifest's claim, checked by its model's tests, that the direction changes its
+    // attribute alone (docs/model-format.md).
+    bool verified = false;
 };
 
 // A direction whose shape does not fit the model, or whose values cannot be used.

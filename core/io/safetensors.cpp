@@ -25,9 +25,10 @@ struct DTypeName {
     DType dtype;
 };
 constexpr DTypeName kDTypes[] = {
-    {"F32", DType::Float32}, {"F64", DType::Float64}, {"F16", DType::Float16},
-    {"BF16", DType::BFloat16}, {"I64", DType::Int64}, {"I32", DType::Int32},
-    {"I16", DType::Int16}, {"I8", DType::Int8}, {"U8", DType::UInt8}, {"BOOL", DType::Bool},
+    {"F32", DType::Float32},   {"F64", DType::Float64}, {"F16", DType::Float16},
+    {"BF16", DType::BFloat16}, {"I64", DType::Int64},   {"I32", DType::Int32},
+    {"I16", DType::Int16},     {"I8", DType::Int8},     {"U8", DType::UInt8},
+    {"BOOL", DType::Bool},
 };
 
 const char* safetensors_dtype(DType d) {
@@ -97,17 +98,38 @@ RawTensor tensor_from(const std::string& name, const json& entry, const uint8_t*
     return t;
 }
 
+// The header length from the first 8 bytes, checked against the file's size.
+uint64_t header_size_of(const uint8_t* first8, uint64_t file_size) {
+    if (file_size < 8) fail("shorter than its 8-byte header length");
+    const uint64_t header_size = read_le64(first8);
+    if (header_size > kMaxHeader || header_size > file_size - 8) {
+        fail("the header length (" + std::to_string(header_size) + ") does not fit the file");
+    }
+    return header_size;
+}
+
+json parse_header(const uint8_t* header, uint64_t size) {
+    const auto* begin = reinterpret_cast<const char*>(header);
+    json j = json::parse(begin, begin + size, nullptr, /*allow_exceptions=*/false);
+    if (j.is_discarded() || !j.is_object()) fail("the header is not a JSON object");
+    return j;
+}
+
+std::map<std::string, std::string> metadata_of(const json& entry) {
+    if (!entry.is_object()) fail("__metadata__ is not an object");
+    std::map<std::string, std::string> out;
+    for (const auto& [k, v] : entry.items()) {
+        if (!v.is_string()) fail("metadata '" + printable(k, 40) + "' is not a string");
+        out[k] = v.get<std::string>();
+    }
+    return out;
+}
+
 }  // namespace
 
 SafetensorsFile parse_safetensors(const std::vector<uint8_t>& bytes) {
-    if (bytes.size() < 8) fail("shorter than its 8-byte header length");
-    const uint64_t header_size = read_le64(bytes.data());
-    if (header_size > kMaxHeader || header_size > bytes.size() - 8) {
-        fail("the header length (" + std::to_string(header_size) + ") does not fit the file");
-    }
-    const auto* begin = reinterpret_cast<const char*>(bytes.data() + 8);
-    json header = json::parse(begin, begin + header_size, nullptr, /*allow_exceptions=*/false);
-    if (header.is_discarded() || !header.is_object()) fail("the header is not a JSON object");
+    const uint64_t header_size = header_size_of(bytes.data(), bytes.size());
+    const json header = parse_header(bytes.data() + 8, header_size);
 
     const uint8_t* data = bytes.data() + 8 + header_size;
     const uint64_t data_size = bytes.size() - 8 - header_size;
@@ -115,11 +137,7 @@ SafetensorsFile parse_safetensors(const std::vector<uint8_t>& bytes) {
     std::vector<std::pair<std::pair<uint64_t, uint64_t>, std::pair<std::string, RawTensor>>> found;
     for (const auto& [name, entry] : header.items()) {
         if (name == "__metadata__") {
-            if (!entry.is_object()) fail("__metadata__ is not an object");
-            for (const auto& [k, v] : entry.items()) {
-                if (!v.is_string()) fail("metadata '" + printable(k, 40) + "' is not a string");
-                out.metadata[k] = v.get<std::string>();
-            }
+            out.metadata = metadata_of(entry);
             continue;
         }
         std::pair<uint64_t, uint64_t> range;
@@ -147,6 +165,20 @@ SafetensorsFile read_safetensors(const std::string& path) {
     }
 }
 
+std::map<std::string, std::string> read_safetensors_metadata(const std::string& path) {
+    const uint64_t file_size = detail::check_readable_file(path);
+    try {
+        const std::vector<uint8_t> first = detail::read_file_head(path, 8);
+        const uint64_t header_size = header_size_of(first.data(), file_size);
+        const std::vector<uint8_t> head = detail::read_file_head(path, 8 + header_size);
+        const json header = parse_header(head.data() + 8, header_size);
+        auto it = header.find("__metadata__");
+        return it == header.end() ? std::map<std::string, std::string>{} : metadata_of(*it);
+    } catch (const FormatError& e) {
+        throw FormatError(detail::quoted_path(path) + " is " + e.what());
+    }
+}
+
 std::vector<uint8_t> serialize_safetensors(const std::map<std::string, std::string>& metadata,
                                            const std::vector<TensorBytes>& tensors) {
     json header = json::object();
@@ -159,7 +191,8 @@ std::vector<uint8_t> serialize_safetensors(const std::map<std::string, std::stri
             throw FormatError("safetensors: tensor '" + t.name + "' has " +
                               std::to_string(t.bytes.size()) + " bytes for its shape");
         }
-        if (header.contains(t.name)) throw FormatError("safetensors: tensor '" + t.name + "' twice");
+        if (header.contains(t.name))
+            throw FormatError("safetensors: tensor '" + t.name + "' twice");
         header[t.name] = {{"dtype", safetensors_dtype(t.dtype)},
                           {"shape", t.shape},
                           {"data_offsets", {offset, offset + t.bytes.size()}}};

@@ -24,6 +24,8 @@ struct SafetensorsFile {
 // outside the file or not matching the shape, an unknown dtype, ...).
 SafetensorsFile read_safetensors(const std::string& path);
 SafetensorsFile parse_safetensors(const std::vector<uint8_t>& bytes);
+// Only the metadata, reading only the header (a training checkpoint is hundreds of MB).
+std::map<std::string, std::string> read_safetensors_metadata(const std::string& path);
 
 // One tensor to write: contiguous little-endian bytes of `dtype` in C order.
 struct TensorBytes {

@@ -351,10 +351,8 @@ static void read_latent_studio(const io::SafetensorsFile& file, Checkpoint& out)
     }
     out.format = "latent-studio";
     out.serialization = "safetensors";
-    for (const auto& [name, t] : file.tensors) {
-        if (name.rfind("g_ema.", 0) == 0) out.g_state[name.substr(6)] = to_tensor(t);
-        if (name.rfind("d.", 0) == 0) out.d_state[name.substr(2)] = to_tensor(t);
-    }
+    out.g_state = tensors_with_prefix(file, "g_ema.");
+    out.d_state = tensors_with_prefix(file, "d.");
     if (out.g_state.empty()) throw ModelError("the file holds no generator (no 'g_ema.' tensors)");
     out.g_config = infer_rosinality_g(out.g_state);
     if (!out.d_state.empty()) out.d_config = infer_rosinality_d(out.d_state);

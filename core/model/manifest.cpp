@@ -44,7 +44,8 @@ std::optional<std::string> component_file(const json& j, const char* key, const 
 
 bool is_manifest_path(const std::string& path) {
     std::error_code ec;
-    if (fs::is_directory(path, ec)) return fs::is_regular_file(fs::path(path) / "manifest.json", ec);
+    if (fs::is_directory(path, ec))
+        return fs::is_regular_file(fs::path(path) / "manifest.json", ec);
     return fs::path(path).extension() == ".json";
 }
 
@@ -63,24 +64,6 @@ ModelManifest read_manifest(const std::string& path) {
     m.generator = *g;
     m.encoder = component_file(j, "encoder", dir, where);
     m.classifier = component_file(j, "classifier", dir, where);
-    if (auto d = j.find("directions"); d != j.end() && d->is_array()) {
-        for (const auto& e : *d) {
-            ManifestDirection md;
-            md.name = string_field(e, "name");
-            auto file = e.is_object() ? component_file(e, "file", dir, where) : std::nullopt;
-            if (md.name.empty() || !file) throw io::FormatError(where + ": a direction lacks its name or file");
-            md.file = *file;
-            md.description = string_field(e, "description");
-            if (auto l = e.find("layers"); l != e.end() && l->is_array() && l->size() == 2 &&
-                                           (*l)[0].is_number_integer() && (*l)[1].is_number_integer()) {
-                md.first_layer = (*l)[0].get<int>();
-                md.last_layer = (*l)[1].get<int>();
-            }
-            if (auto v = e.find("verified"); v != e.end() && v->is_boolean()) md.verified = v->get<bool>();
-            if (auto s = e.find("scale"); s != e.end() && s->is_number()) md.scale = s->get<double>();
-            m.directions.push_back(md);
-        }
-    }
     return m;
 }
 

@@ -1,7 +1,5 @@
 #include "model/model.h"
 
-#include "model/manifest.h"
-
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
@@ -42,9 +40,9 @@ at::Tensor estimate_latent_avg(nn::GeneratorImpl& g, int samples, uint64_t seed)
 
 Model load_model(const std::string& path, const at::Device& device) {
     if (is_manifest_path(path)) {
-        const ModelManifest manifest = read_manifest(path);
+        ModelManifest manifest = read_manifest(path);
         Model m = load_model(manifest.generator, device);
-        m.manifest = manifest.path;
+        m.manifest = std::move(manifest);
         return m;
     }
     Checkpoint ckpt = read_checkpoint(path);

@@ -10,12 +10,13 @@
 #include "model/checkpoint.h"
 #include "model/discriminator.h"
 #include "model/generator.h"
+#include "model/manifest.h"
 
 namespace ls {
 
 struct Model {
     std::string path;
-    std::string manifest;               // manifest.json when the model came from a model folder
+    std::optional<ModelManifest> manifest;  // when the model came from a model folder
     std::string format;                 // "rosinality-pt", "stylegan2-ada-pkl", "random"
     std::string serialization;          // "zip", "legacy", "pickle", ""
     bool latent_avg_estimated = false;  // the file had none: estimated from samples

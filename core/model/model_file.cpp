@@ -5,7 +5,7 @@
 #include <cstring>
 #include <fstream>
 
-#include "io/internal.h"
+#include "model/model.h"
 
 namespace ls {
 
@@ -45,23 +45,17 @@ void append_module_tensors(const torch::nn::Module& module, const std::string& p
     }
 }
 
+StateDict tensors_with_prefix(const io::SafetensorsFile& file, const std::string& prefix) {
+    StateDict out;
+    for (const auto& [name, t] : file.tensors) {
+        if (name.rfind(prefix, 0) == 0) out[name.substr(prefix.size())] = to_tensor(t);
+    }
+    return out;
+}
+
 void load_module_tensors(torch::nn::Module& module, const io::SafetensorsFile& file,
                          const std::string& prefix, const std::string& what) {
-    std::map<std::string, const io::RawTensor*> by_name;
-    for (const auto& [name, t] : file.tensors) by_name[name] = &t;
-    torch::NoGradGuard no_grad;
-    auto copy = [&](const std::string& key, at::Tensor& target) {
-        auto it = by_name.find(prefix + key);
-        if (it == by_name.end()) throw ModelError(what + " has no tensor '" + prefix + key + "'");
-        if (at::IntArrayRef(it->second->shape) != target.sizes()) {
-            throw ModelError(what + ": tensor '" + prefix + key + "' has shape " +
-                             c10::str(at::IntArrayRef(it->second->shape)) + ", expected " +
-                             c10::str(target.sizes()));
-        }
-        target.copy_(to_tensor(*it->second));
-    };
-    for (auto& p : module.named_parameters(true)) copy(p.key(), p.value());
-    for (auto& b : module.named_buffers(true)) copy(b.key(), b.value());
+    load_state(module, tensors_with_prefix(file, prefix), what);
 }
 
 }  // namespace ls

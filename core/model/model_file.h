@@ -37,8 +37,12 @@ void append_module_tensors(const torch::nn::Module& module, const std::string& p
 io::TensorBytes tensor_bytes(const std::string& name, const at::Tensor& t, io::DType dtype);
 at::Tensor to_tensor(const io::RawTensor& raw);
 
+// The tensors of `file` whose names start with `prefix`, under the rest of their names.
+StateDict tensors_with_prefix(const io::SafetensorsFile& file, const std::string& prefix);
+
 // Copies the tensors named `prefix` + name from `file` into `module`'s parameters and buffers
-// (every one must be there, with its shape). Throws ModelError naming the first problem.
+// (load_state: every one must be there, with its shape). Throws ModelError naming the first
+// problem.
 void load_module_tensors(torch::nn::Module& module, const io::SafetensorsFile& file,
                          const std::string& prefix, const std::string& what);
 

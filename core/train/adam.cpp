@@ -3,7 +3,6 @@
 #include <torch/nn/module.h>
 
 #include <cmath>
-#include <map>
 
 #include "model/checkpoint.h"
 #include "model/model_file.h"
@@ -50,28 +49,27 @@ void Adam::step() {
 
 void Adam::append_state(const std::string& prefix, std::vector<io::TensorBytes>* out) const {
     for (size_t i = 0; i < params_.size(); ++i) {
-        out->push_back(tensor_bytes(prefix + params_[i].first + ".exp_avg", exp_avg_[i],
-                                    io::DType::Float32));
+        out->push_back(
+            tensor_bytes(prefix + params_[i].first + ".exp_avg", exp_avg_[i], io::DType::Float32));
         out->push_back(tensor_bytes(prefix + params_[i].first + ".exp_avg_sq", exp_avg_sq_[i],
                                     io::DType::Float32));
     }
 }
 
 void Adam::load_state(const io::SafetensorsFile& file, const std::string& prefix, int64_t steps) {
-    std::map<std::string, const io::RawTensor*> by_name;
-    for (const auto& [name, t] : file.tensors) by_name[name] = &t;
+    const StateDict state = tensors_with_prefix(file, prefix);
     at::NoGradGuard no_grad;
     auto copy = [&](const std::string& key, at::Tensor& target) {
-        auto it = by_name.find(key);
-        if (it == by_name.end() || at::IntArrayRef(it->second->shape) != target.sizes()) {
-            throw ModelError("the checkpoint's optimiser state lacks '" + key +
+        auto it = state.find(key);
+        if (it == state.end() || it->second.sizes() != target.sizes()) {
+            throw ModelError("the checkpoint's optimiser state lacks '" + prefix + key +
                              "' or has another shape");
         }
-        target.copy_(to_tensor(*it->second));
+        target.copy_(it->second);
     };
     for (size_t i = 0; i < params_.size(); ++i) {
-        copy(prefix + params_[i].first + ".exp_avg", exp_avg_[i]);
-        copy(prefix + params_[i].first + ".exp_avg_sq", exp_avg_sq_[i]);
+        copy(params_[i].first + ".exp_avg", exp_avg_[i]);
+        copy(params_[i].first + ".exp_avg_sq", exp_avg_sq_[i]);
     }
     steps_ = steps;
 }

@@ -22,14 +22,16 @@ std::map<int, int> feature_channels(int resolution, int channel_max) {
 
 FeatureNetImpl::FeatureNetImpl(const FeatureNetConfig& c) : config_(c) {
     if (c.resolution < 4 || (c.resolution & (c.resolution - 1)) != 0 || c.outputs < 1) {
-        throw std::invalid_argument("a feature network needs a power-of-two resolution and outputs");
+        throw std::invalid_argument(
+            "a feature network needs a power-of-two resolution and outputs");
     }
     for (int res = 4; res <= c.resolution; res *= 2) {
-        if (!c.channels.count(res)) throw std::invalid_argument("no channel count for " + std::to_string(res) + " px");
+        if (!c.channels.count(res))
+            throw std::invalid_argument("no channel count for " + std::to_string(res) + " px");
     }
     convs = register_module("convs", torch::nn::ModuleList());
-    convs->push_back(nn::ConvLayer(3, c.channels.at(c.resolution), 1, false, std::vector<float>{},
-                                   true, true));
+    convs->push_back(
+        nn::ConvLayer(3, c.channels.at(c.resolution), 1, false, std::vector<float>{}, true, true));
     for (int res = c.resolution; res > 4; res /= 2) {
         convs->push_back(nn::ResBlock(c.channels.at(res), c.channels.at(res / 2), kBlurTaps));
     }
@@ -88,7 +90,8 @@ FeatureNetFile load_feature_net(const std::string& path, const std::string& form
         const json j = json::parse(file.metadata.at("config"));
         c.resolution = j.at("resolution").get<int>();
         c.outputs = j.at("outputs").get<int>();
-        for (const auto& [res, ch] : j.at("channels").items()) c.channels[std::stoi(res)] = ch.get<int>();
+        for (const auto& [res, ch] : j.at("channels").items())
+            c.channels[std::stoi(res)] = ch.get<int>();
         if (auto n = file.metadata.find("output_names"); n != file.metadata.end()) {
             out.names = json::parse(n->second).get<std::vector<std::string>>();
         }

@@ -19,7 +19,8 @@ namespace {
 
 bool is_image_file(const fs::path& p) {
     std::string ext = p.extension().string();
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     for (const char* e : {".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff"}) {
         if (ext == e) return true;
     }
@@ -31,7 +32,8 @@ cv::Mat square(const cv::Mat& bgr, int size) {
     const int side = std::min(bgr.cols, bgr.rows);
     const cv::Mat crop = bgr(cv::Rect((bgr.cols - side) / 2, (bgr.rows - side) / 2, side, side));
     cv::Mat out, rgb;
-    cv::resize(crop, out, cv::Size(size, size), 0, 0, side > size ? cv::INTER_AREA : cv::INTER_CUBIC);
+    cv::resize(crop, out, cv::Size(size, size), 0, 0,
+               side > size ? cv::INTER_AREA : cv::INTER_CUBIC);
     cv::cvtColor(out, rgb, cv::COLOR_BGR2RGB);
     return rgb;
 }
@@ -41,7 +43,8 @@ class FolderSource : public ImageSource {
     FolderSource(const std::string& folder, int resolution, uint64_t seed)
         : folder_(folder), resolution_(resolution), seed_(seed) {
         std::error_code ec;
-        if (!fs::is_directory(folder, ec)) throw io::FormatError("'" + folder + "' is not a folder");
+        if (!fs::is_directory(folder, ec))
+            throw io::FormatError("'" + folder + "' is not a folder");
         std::vector<fs::path> files;
         for (const auto& e : fs::recursive_directory_iterator(folder, ec)) {
             if (e.is_regular_file() && is_image_file(e.path())) files.push_back(e.path());
@@ -80,7 +83,8 @@ class FolderSource : public ImageSource {
 
     std::string description() const override {
         return "folder '" + folder_ + "': " + std::to_string(data_.size(0)) + " images" +
-               (skipped_.empty() ? "" : ", " + std::to_string(skipped_.size()) + " unreadable skipped");
+               (skipped_.empty() ? ""
+                                 : ", " + std::to_string(skipped_.size()) + " unreadable skipped");
     }
 
   private:
@@ -93,7 +97,8 @@ class FolderSource : public ImageSource {
 
 }  // namespace
 
-std::unique_ptr<ImageSource> folder_source(const std::string& folder, int resolution, uint64_t seed) {
+std::unique_ptr<ImageSource> folder_source(const std::string& folder, int resolution,
+                                           uint64_t seed) {
     return std::make_unique<FolderSource>(folder, resolution, seed);
 }
 

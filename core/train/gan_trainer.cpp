@@ -42,9 +42,12 @@ json parse_or_throw(const std::string& text, const char* what) {
 }  // namespace
 
 std::string generator_config_json(const GeneratorConfig& c) {
-    return json{{"resolution", c.resolution},     {"z_dim", c.z_dim},
-                {"w_dim", c.w_dim},               {"mapping_layers", c.mapping_layers},
-                {"mapping_lr_mul", c.mapping_lr_mul}, {"channels", channels_json(c.channels)}}
+    return json{{"resolution", c.resolution},
+                {"z_dim", c.z_dim},
+                {"w_dim", c.w_dim},
+                {"mapping_layers", c.mapping_layers},
+                {"mapping_lr_mul", c.mapping_lr_mul},
+                {"channels", channels_json(c.channels)}}
         .dump();
 }
 
@@ -97,10 +100,14 @@ double GanOptions::effective_ema_kimg() const {
 namespace {
 
 json options_json(const GanOptions& o) {
-    return {{"batch", o.batch},           {"g_lr", o.g_lr},
-            {"d_lr", o.d_lr},             {"r1_gamma", o.r1_gamma},
-            {"r1_interval", o.r1_interval}, {"mixing_prob", o.mixing_prob},
-            {"ema_kimg", o.ema_kimg},     {"ema_rampup", o.ema_rampup},
+    return {{"batch", o.batch},
+            {"g_lr", o.g_lr},
+            {"d_lr", o.d_lr},
+            {"r1_gamma", o.r1_gamma},
+            {"r1_interval", o.r1_interval},
+            {"mixing_prob", o.mixing_prob},
+            {"ema_kimg", o.ema_kimg},
+            {"ema_rampup", o.ema_rampup},
             {"seed", o.seed}};
 }
 
@@ -156,8 +163,10 @@ GanTrainer::GanTrainer(const GeneratorConfig& g, const DiscriminatorConfig& d,
                                     " px) differ in resolution");
     }
     if (options.batch < 2 || options.batch % std::min(options.batch, d.mbstd_group_size) != 0) {
-        throw std::invalid_argument("the batch size must be a multiple of the discriminator's "
-                                    "minibatch group (" + std::to_string(d.mbstd_group_size) + ")");
+        throw std::invalid_argument(
+            "the batch size must be a multiple of the discriminator's "
+            "minibatch group (" +
+            std::to_string(d.mbstd_group_size) + ")");
     }
     at::manual_seed(options.seed);  // the initial weights
     g_ = nn::Generator(g);
@@ -216,8 +225,7 @@ void GanTrainer::discriminator_step(const at::Tensor& real, at::Generator& gen,
     d_opt_->zero_grad();
     const at::Tensor real_logits = d_->forward(real);
     const at::Tensor fake_logits = d_->forward(fake);
-    const at::Tensor loss =
-        at::softplus(fake_logits).mean() + at::softplus(-real_logits).mean();
+    const at::Tensor loss = at::softplus(fake_logits).mean() + at::softplus(-real_logits).mean();
     loss.backward();
     d_opt_->step();
     stats_.d_loss = loss.item<double>();
@@ -229,9 +237,8 @@ void GanTrainer::r1_step(const at::Tensor& real) {
     d_opt_->zero_grad();
     const at::Tensor x = real.detach().requires_grad_(true);
     const at::Tensor logits = d_->forward(x);
-    const at::Tensor grad =
-        torch::autograd::grad({logits.sum()}, {x}, {}, /*retain_graph=*/true,
-                              /*create_graph=*/true)[0];
+    const at::Tensor grad = torch::autograd::grad({logits.sum()}, {x}, {}, /*retain_graph=*/true,
+                                                  /*create_graph=*/true)[0];
     const at::Tensor penalty = grad.square().sum({1, 2, 3}).mean();
     const double gamma = options_.effective_r1_gamma(g_config_.resolution);
     (penalty * (gamma / 2 * options_.r1_interval)).backward();
@@ -322,9 +329,9 @@ void GanTrainer::save_model(const std::string& path, io::DType dtype,
 }
 
 int checkpoint_resolution(const std::string& checkpoint) {
-    const io::SafetensorsFile file = io::read_safetensors(checkpoint);
-    auto it = file.metadata.find("generator_config");
-    if (it == file.metadata.end()) {
+    const auto metadata = io::read_safetensors_metadata(checkpoint);
+    auto it = metadata.find("generator_config");
+    if (it == metadata.end()) {
         throw ModelError("'" + checkpoint + "' is not a training checkpoint");
     }
     return generator_config_from_json(it->second).resolution;
@@ -345,9 +352,10 @@ std::unique_ptr<GanTrainer> GanTrainer::resume(const std::string& checkpoint, Im
         throw ModelError("'" + checkpoint + "' is not a Latent Studio training checkpoint");
     }
     const GanOptions options = options_from(parse_or_throw(meta("options"), "options"));
-    std::unique_ptr<GanTrainer> t(new GanTrainer(generator_config_from_json(meta("generator_config")),
-                                                 discriminator_config_from_json(meta("discriminator_config")),
-                                                 options, source, device, false));
+    std::unique_ptr<GanTrainer> t(
+        new GanTrainer(generator_config_from_json(meta("generator_config")),
+                       discriminator_config_from_json(meta("discriminator_config")), options,
+                       source, device, false));
     try {
         load_module_tensors(*t->g_, file, "g.", "the checkpoint's generator");
         load_module_tensors(*t->g_ema_, file, "g_ema.", "the checkpoint's EMA generator");

@@ -23,7 +23,8 @@ bool report(const Progress& progress, int64_t i, int64_t total, double loss) {
 
 at::Tensor normalise_attributes(const at::Tensor& labels) {
     const auto& table = portrait::attribute_table();
-    at::Tensor lo = at::empty({portrait::kAttributeCount}), hi = at::empty({portrait::kAttributeCount});
+    at::Tensor lo = at::empty({portrait::kAttributeCount}),
+               hi = at::empty({portrait::kAttributeCount});
     for (int k = 0; k < portrait::kAttributeCount; ++k) {
         lo[k] = table[k].min;
         hi[k] = table[k].max;
@@ -78,8 +79,9 @@ std::vector<AttributeMetrics> evaluate_classifier(FeatureNetImpl& net, int count
         m.accuracy = right.sum().item<double>() / std::max(1.0, clear.sum().item<double>());
         m.mean_abs_error = (pk - tk).abs().mean().item<double>();
         const at::Tensor pc = pk - pk.mean(), tc = tk - tk.mean();
-        m.correlation = (pc * tc).sum().item<double>() /
-                        std::max(1e-12, std::sqrt((pc.square().sum() * tc.square().sum()).item<double>()));
+        m.correlation =
+            (pc * tc).sum().item<double>() /
+            std::max(1e-12, std::sqrt((pc.square().sum() * tc.square().sum()).item<double>()));
         out.push_back(m);
     }
     return out;
@@ -120,9 +122,11 @@ FeatureNet train_encoder(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, const E
             // Codes like the ones users edit: truncated by a random psi, sometimes mixed.
             wplus = g.latent_avg + (g.broadcast(g.mapping(z)) - g.latent_avg) * psi;
             if (at::rand({1}, gen, cpu).item<double>() < 0.5) {
-                const int cut = at::randint(1, c.num_ws(), {1}, gen, cpu.dtype(at::kLong)).item<int>();
+                const int cut =
+                    at::randint(1, c.num_ws(), {1}, gen, cpu.dtype(at::kLong)).item<int>();
                 const at::Tensor z2 = at::randn({o.batch, c.z_dim}, gen, cpu).to(device);
-                const at::Tensor w2 = g.latent_avg + (g.broadcast(g.mapping(z2)) - g.latent_avg) * psi;
+                const at::Tensor w2 =
+                    g.latent_avg + (g.broadcast(g.mapping(z2)) - g.latent_avg) * psi;
                 wplus = at::cat({wplus.narrow(1, 0, cut), w2.narrow(1, cut, c.num_ws() - cut)}, 1);
             }
             target = g.synthesis(wplus, nn::NoiseMode::Const);
@@ -138,7 +142,8 @@ FeatureNet train_encoder(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, const E
                 // uses a VGG; the model's own discriminator is what we have).
                 const auto fr = d->features(recon), ft = d->features(target);
                 for (size_t l = 1; l < fr.size(); ++l) {
-                    loss = loss + (fr[l] - ft[l]).square().mean() * (o.feature_weight / (fr.size() - 1));
+                    loss = loss +
+                           (fr[l] - ft[l]).square().mean() * (o.feature_weight / (fr.size() - 1));
                 }
             }
         }
@@ -150,7 +155,8 @@ FeatureNet train_encoder(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, const E
     return net;
 }
 
-std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g, FeatureNetImpl& classifier,
+std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g,
+                                                    FeatureNetImpl& classifier,
                                                     const std::vector<std::string>& names,
                                                     int count, const edit::BoundaryOptions& options,
                                                     const Progress& progress) {
@@ -166,8 +172,8 @@ std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g, Featur
         const at::Tensor img = g.synthesis(g.broadcast(w), nn::NoiseMode::Const);
         at::Tensor image = img;
         if (img.size(2) != classifier.config().resolution) {
-            image = at::adaptive_avg_pool2d(img, {classifier.config().resolution,
-                                                  classifier.config().resolution});
+            image = at::adaptive_avg_pool2d(
+                img, {classifier.config().resolution, classifier.config().resolution});
         }
         ws.push_back(w.cpu());
         scores.push_back(classifier.forward(image).cpu());

@@ -72,7 +72,8 @@ struct AttributeBoundary {
 
 // Samples `count` codes (seeds 0..count-1), scores their images with the classifier and fits
 // one boundary per classifier output.
-std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g, FeatureNetImpl& classifier,
+std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g,
+                                                    FeatureNetImpl& classifier,
                                                     const std::vector<std::string>& names,
                                                     int count, const edit::BoundaryOptions& options,
                                                     const Progress& progress = {});

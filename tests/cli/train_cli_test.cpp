@@ -14,10 +14,10 @@ namespace {
 using test::run_cli;
 using test::TempDir;
 
-const std::vector<std::string> kTiny = {"train", "gan", "--resolution", "16", "--channel-max",
-                                        "16", "--z-dim", "16", "--w-dim", "16",
-                                        "--mapping-layers", "2", "--batch", "4",
-                                        "--iterations", "2", "--sample-every", "0"};
+const std::vector<std::string> kTiny = {
+    "train",   "gan", "--resolution", "16", "--channel-max",    "16",
+    "--z-dim", "16",  "--w-dim",      "16", "--mapping-layers", "2",
+    "--batch", "4",   "--iterations", "2",  "--sample-every",   "0"};
 
 std::vector<std::string> with(std::vector<std::string> args, const std::vector<std::string>& more) {
     args.insert(args.end(), more.begin(), more.end());

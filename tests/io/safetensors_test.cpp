@@ -64,6 +64,20 @@ TEST(Safetensors, WriteIsAtomicAndReadable) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(Safetensors, MetadataIsReadFromTheHeaderAlone) {
+    const auto dir = std::filesystem::temp_directory_path() / "ls_safetensors_meta_test";
+    std::filesystem::create_directories(dir);
+    const std::string path = (dir / "m.safetensors").string();
+    write_safetensors(path, {{"format", "x"}},
+                      {TensorBytes{"t", DType::Float32, {2}, floats({1, 2})}});
+    EXPECT_EQ(read_safetensors_metadata(path),
+              (std::map<std::string, std::string>{{"format", "x"}}));
+    EXPECT_EQ(read_safetensors_metadata(path), read_safetensors(path).metadata);
+    write_npy(path, {{1}, {0.f}});  // not a safetensors file
+    EXPECT_THROW(read_safetensors_metadata(path), FormatError);
+    std::filesystem::remove_all(dir);
+}
+
 void expect_refused(const std::vector<uint8_t>& bytes, const std::string& words) {
     try {
         parse_safetensors(bytes);

@@ -7,10 +7,9 @@
 #include <algorithm>
 #include <filesystem>
 
-#include "io/npy.h"
+#include "edit/direction_library.h"
 #include "model/manifest.h"
 #include "model/model.h"
-#include "model/tensor_npy.h"
 #include "portrait/attributes.h"
 #include "train/net_trainers.h"
 
@@ -22,9 +21,10 @@ const std::string kDir = std::string(LATENT_STUDIO_MODELS) + "/default";
 TEST(DefaultModel, ManifestNamesEveryFile) {
     const ModelManifest m = read_manifest(kDir);
     EXPECT_TRUE(m.encoder && m.classifier);
-    EXPECT_GE(m.directions.size(), 4u);
     Model model = load_model(kDir);
     EXPECT_EQ(model.generator->config().resolution, 64);
+    const auto& c = model.generator->config();
+    EXPECT_GE(edit::read_manifest_directions(m.path, c.num_ws(), c.w_dim).size(), 4u);
     EXPECT_TRUE(model.discriminator) << "shipped with its discriminator";
 }
 
@@ -49,7 +49,8 @@ TEST(DefaultModel, DirectionsDoWhatTheirNamesSay) {
     Model model = load_model(kDir);
     auto& g = *model.generator;
     FeatureNetFile c = load_feature_net(kDir + "/classifier.safetensors", kClassifierFormat);
-    const ModelManifest manifest = read_manifest(kDir);
+    const auto shipped = edit::read_manifest_directions(read_manifest(kDir).path,
+                                                        g.config().num_ws(), g.config().w_dim);
     const at::Tensor z = z_from_seed(777, 100, g.config().z_dim);
     const at::Tensor w = g.mapping(z);
     auto scores_at = [&](const at::Tensor& codes) {
@@ -59,14 +60,19 @@ TEST(DefaultModel, DirectionsDoWhatTheirNamesSay) {
     int checked = 0;
     // The four the issue names (a CPU render and classification of 100 codes each).
     for (const char* name : {"smile", "age", "glasses", "yaw"}) {
-        auto d = std::find_if(manifest.directions.begin(), manifest.directions.end(),
-                              [&](const ManifestDirection& x) { return x.name == name; });
-        ASSERT_NE(d, manifest.directions.end()) << name << " is not shipped";
+        auto d = std::find_if(shipped.begin(), shipped.end(),
+                              [&](const edit::LibraryEntry& x) { return x.name == name; });
+        ASSERT_NE(d, shipped.end()) << name << " is not shipped";
         const int k = portrait::attribute_index(name);
-        const at::Tensor n = npy_to_tensor(io::read_npy(d->file)).flatten();
-        const at::Tensor all = at::stack({scores_at(w - n * d->scale), base, scores_at(w + n * d->scale)});
+        ASSERT_EQ(d->shape.size(), 1u) << name;
+        const at::Tensor n =
+            at::from_blob(const_cast<float*>(d->values.data()), {int64_t(d->values.size())})
+                .clone();
+        const at::Tensor all =
+            at::stack({scores_at(w - n * d->scale), base, scores_at(w + n * d->scale)});
         const at::Tensor target = all.select(2, k);  // [3, 100]
-        const int monotone = ((target[1] > target[0]).logical_and(target[2] > target[1])).sum().item<int>();
+        const int monotone =
+            ((target[1] > target[0]).logical_and(target[2] > target[1])).sum().item<int>();
         const at::Tensor change = (all[2] - all[0]).abs().mean(0);  // [attributes]
         const double own = change[k].item<double>();
         const double others = (change.sum() - change[k]).item<double>() / (change.size(0) - 1);

@@ -149,14 +149,15 @@ TEST(ModelManifest, FolderLoadsItsGeneratorAndMissingFilesAreNamed) {
     GanTrainer t(tiny_g(), tiny_d(), tiny_options(), *source, at::kCPU);
     t.save_model((dir / "g.safetensors").string(), io::DType::Float32);
     {
-        std::ofstream(dir / "manifest.json") << R"({"name": "tiny", "generator": {"file": "g.safetensors"}})";
+        std::ofstream(dir / "manifest.json")
+            << R"({"name": "tiny", "generator": {"file": "g.safetensors"}})";
     }
     Model m = load_model(dir.string());
     EXPECT_EQ(m.generator->config().resolution, 16);
-    EXPECT_EQ(fs::path(m.manifest).filename(), "manifest.json");
-    {
-        std::ofstream(dir / "manifest.json") << R"({"generator": "missing.safetensors"})";
-    }
+    ASSERT_TRUE(m.manifest);
+    EXPECT_EQ(fs::path(m.manifest->path).filename(), "manifest.json");
+    EXPECT_EQ(m.manifest->name, "tiny");
+    { std::ofstream(dir / "manifest.json") << R"({"generator": "missing.safetensors"})"; }
     try {
         load_model((dir / "manifest.json").string());
         FAIL() << "a manifest naming a missing file loaded";

@@ -112,18 +112,6 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
     QSettings().setValue("modelPath", info.note.isEmpty() ? info.path : QString());
     undo_.clear();
     state_ = EditorState();
-    // The model's named (or strongest SeFa) directions are there from the start (not an
-    // undo step).
-    for (const auto& d : info.directions) {
-        EditRow row;
-        row.name = d.name;
-        row.range = d.range;
-        row.spec.direction = d.direction;
-        row.spec.first_layer = d.first_layer;
-        row.spec.last_layer = d.last_layer;
-        state_.edits.push_back(row);
-    }
-    edits_.set_rows(state_.edits);
     // Candidates, the grid and the library belong to the model.
     if (discover_job_) cancelDiscovery();
     candidates_.set_items({});
@@ -132,6 +120,27 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
     Q_EMIT compareChanged();
     Q_EMIT discoveryChanged();
     open_library();
+    // The directions the model's manifest ships (read by open_library), else its strongest
+    // SeFa directions, are there from the start (not an undo step).
+    for (const auto& d : shipped_) {
+        if (d.shape.size() != 1) continue;  // per-layer ones stay in the library
+        EditRow row;
+        row.name = QString::fromStdString(d.name);
+        row.range = d.scale;
+        row.spec.direction = d.values;
+        row.spec.first_layer = d.first_layer;
+        row.spec.last_layer = d.last_layer;
+        state_.edits.push_back(row);
+    }
+    if (state_.edits.empty()) {
+        for (const auto& d : info.directions) {
+            EditRow row;
+            row.name = d.name;
+            row.spec.direction = d.direction;
+            state_.edits.push_back(row);
+        }
+    }
+    edits_.set_rows(state_.edits);
     Q_EMIT modelChanged();
     set_status(info.note.isEmpty() ? tr("Model %1 loaded").arg(info.name) : info.note);
     newSample(1);

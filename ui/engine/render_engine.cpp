@@ -16,9 +16,7 @@
 #include "edit/layer_range.h"
 #include "edit/sefa.h"
 #include "imaging/grid_image.h"
-#include "io/npy.h"
 #include "model/default_model.h"
-#include "model/manifest.h"
 #include "model/tensor_npy.h"
 #include "runtime/runtime.h"
 
@@ -44,8 +42,7 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
     const auto& c = d->model.generator->config();
     ModelInfo info;
     // A model folder is remembered and named by its manifest (its directions come with it).
-    std::optional<ModelManifest> manifest;
-    if (!d->model.manifest.empty()) manifest = read_manifest(d->model.manifest);
+    const std::optional<ModelManifest>& manifest = d->model.manifest;
     info.path = QString::fromStdString(manifest ? manifest->path : d->model.path);
     info.name = manifest                ? QString::fromStdString(manifest->name)
                 : d->model.format == "random" ? QStringLiteral("Placeholder (untrained)")
@@ -61,23 +58,13 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
         const edit::LayerRange r = edit::preset_range(c, name);
         info.presets.push_back({QString::fromStdString(name), {r.first, r.last}});
     }
-    if (manifest) {
-        for (const auto& md : manifest->directions) {
-            const io::NpyArray a = io::read_npy(md.file);
-            if (static_cast<int>(a.data.size()) != c.w_dim) continue;  // per-layer: the library
-            info.directions.push_back({QString::fromStdString(md.name), a.data, md.scale,
-                                       md.first_layer, md.last_layer});
-        }
-    }
-    if (info.directions.empty()) {
-        const int k = std::min(5, c.w_dim);
-        const edit::SefaResult sefa = edit::sefa(*d->model.generator, edit::all_layers(c), k);
-        for (int i = 0; i < k; ++i) {
-            const at::Tensor row = sefa.directions[i].contiguous();
-            info.directions.push_back(
-                {QStringLiteral("SeFa %1").arg(i + 1),
-                 std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel())});
-        }
+    const int k = std::min(5, c.w_dim);
+    const edit::SefaResult sefa = edit::sefa(*d->model.generator, edit::all_layers(c), k);
+    for (int i = 0; i < k; ++i) {
+        const at::Tensor row = sefa.directions[i].contiguous();
+        info.directions.push_back(
+            {QStringLiteral("SeFa %1").arg(i + 1),
+             std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel())});
     }
     return info;
 }

@@ -15,8 +15,6 @@ namespace ls::ui {
 struct NamedDirection {
     QString name;
     std::vector<float> direction;  // [w_dim], unit length
-    double range = 10.0;           // the slider's range
-    int first_layer = 0, last_layer = -1;
 };
 
 struct ModelInfo {
@@ -24,8 +22,8 @@ struct ModelInfo {
     int resolution = 0, num_ws = 0, w_dim = 0, z_dim = 0;
     // W+ layer ranges of the presets "all", "coarse", "middle", "fine" (from the resolution).
     std::vector<std::pair<QString, std::pair<int, int>>> presets;
-    // Directions to start with: the named directions of the model's manifest, else the
-    // model's strongest SeFa directions over all layers.
+    // The model's strongest SeFa directions over all layers (the editor starts with them
+    // when the model's manifest ships no directions).
     std::vector<NamedDirection> directions;
 };
 
