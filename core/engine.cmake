@@ -42,9 +42,9 @@ latent_studio_warnings(latent_engine)
 # the same functions refuse image outputs with a message (.npy outputs work everywhere).
 if(LATENT_STUDIO_BUILD_CLI_IMAGES)
   add_library(latent_imaging STATIC imaging/image_path.cpp imaging/image_file.cpp
-              imaging/grid_image.cpp)
+              imaging/grid_image.cpp imaging/classic_inpaint.cpp)
   target_link_libraries(latent_imaging PUBLIC latent_io PRIVATE opencv_core opencv_imgproc
-                        opencv_imgcodecs)
+                        opencv_imgcodecs opencv_photo)
 else()
   add_library(latent_imaging STATIC imaging/image_path.cpp imaging/no_opencv.cpp)
   target_link_libraries(latent_imaging PUBLIC latent_io)

@@ -150,6 +150,8 @@ int run_cli(int argc, char** argv) {
     add("dataset", "Write a training data set: portraits (images and labels)", add_dataset);
     add("train", "Train networks: gan, classifier, encoder", add_train);
     add("export", "Write a model as a rosinality/stylegan2-pytorch .pt checkpoint", add_export);
+    add("bench-invert", "Quality and speed of inversion and inpainting; print JSON",
+        add_bench_invert);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

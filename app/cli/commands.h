@@ -22,6 +22,7 @@ Runner add_bench_edit(CLI::App& app);
 Runner add_dataset(CLI::App& app);
 Runner add_train(CLI::App& app);
 Runner add_export(CLI::App& app);
+Runner add_bench_invert(CLI::App& app);
 // `train classifier` and `train encoder`, added to the `train` command's subcommands.
 void add_train_networks(CLI::App& train, std::map<CLI::App*, Runner>& runners);
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "imaging/classic_inpaint.h"
 #include "imaging/grid_image.h"
 #include "imaging/image_file.h"
 #include "io/value.h"
@@ -24,6 +25,10 @@ void write_image(const std::string& path, const RgbImage&, int) {
 RgbImage labelled_grid(const std::vector<RgbImage>&, int, int, const std::vector<std::string>&,
                        const std::vector<std::string>&) {
     refuse("a labelled grid");
+}
+
+RgbImage inpaint_telea(const RgbImage&, const GreyImage&, double) {
+    throw io::FormatError("this build has no OpenCV: classical inpainting is not available");
 }
 
 }  // namespace ls

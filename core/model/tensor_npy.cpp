@@ -1,6 +1,7 @@
 #include "model/tensor_npy.h"
 
 #include <cstring>
+#include <stdexcept>
 
 namespace ls {
 
@@ -39,6 +40,17 @@ std::vector<RgbImage> tensor_to_rgb(const at::Tensor& images) {
         out.push_back(std::move(img));
     }
     return out;
+}
+
+at::Tensor rgb_to_tensor(const RgbImage& image) {
+    const int64_t expected = int64_t{image.width} * image.height * 3;
+    if (image.width <= 0 || image.height <= 0 ||
+        static_cast<int64_t>(image.pixels.size()) != expected) {
+        throw std::invalid_argument("rgb_to_tensor: the image's pixels do not match its size");
+    }
+    const at::Tensor u8 = at::from_blob(const_cast<uint8_t*>(image.pixels.data()),
+                                        {1, image.height, image.width, 3}, at::kByte);
+    return ((u8.to(at::kFloat) - 128) / 127.5).permute({0, 3, 1, 2}).contiguous();
 }
 
 }  // namespace ls

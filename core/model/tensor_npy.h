@@ -21,5 +21,7 @@ namespace ls {
 // Images [N, 3, H, W] in the network's range (-1..1) to 8-bit RGB, as the reference codes
 // save them: x * 127.5 + 128, clamped.
 std::vector<RgbImage> tensor_to_rgb(const at::Tensor& images);
+// The inverse: an 8-bit image to [1, 3, H, W] float32 in -1..1, (v - 128) / 127.5.
+at::Tensor rgb_to_tensor(const RgbImage& image);
 
 }  // namespace ls

@@ -36,6 +36,8 @@ class Adam {
     // One update of every parameter that has a gradient.
     void step();
     int64_t steps() const { return steps_; }
+    // A learning-rate schedule (the inversion's ramp up and down) changes it between steps.
+    void set_lr(double lr) { options_.lr = lr; }
     const AdamOptions& options() const { return options_; }
 
     // State tensors under `prefix` + name + ".exp_avg" / ".exp_avg_sq".

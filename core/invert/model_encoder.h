@@ -1,0 +1,14 @@
+// The encoder of a model folder (its manifest's "encoder" file), for the inversion's start
+// code and its in-domain regulariser.
+#pragma once
+
+#include "model/model.h"
+#include "train/feature_net.h"
+
+namespace ls::invert {
+
+// The model's encoder on the generator's device, or a null FeatureNet when the model has none.
+// Throws ModelError when the file does not fit the generator (another W+ shape).
+train::FeatureNet load_model_encoder(const Model& model);
+
+}  // namespace ls::invert
