@@ -1,4 +1,4 @@
-// An 8-bit RGB image in memory: the hand-over between the engine and image files or the GUI.
+// 8-bit images in memory: the hand-over between the engine and image files or the GUI.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,13 @@ struct RgbImage {
     int width = 0;
     int height = 0;
     std::vector<uint8_t> pixels;  // row-major, 3 bytes per pixel, RGB
+};
+
+// An 8-bit single-channel image: masks (255 = the region the user painted).
+struct GreyImage {
+    int width = 0;
+    int height = 0;
+    std::vector<uint8_t> pixels;  // row-major, 1 byte per pixel
 };
 
 }  // namespace ls
