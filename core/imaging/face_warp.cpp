@@ -198,13 +198,13 @@ RgbImage composite_masked(const RgbImage& target, const RgbImage& fill, const Gr
                               std::to_string(m.rows) + " pixels but the images are " +
                               std::to_string(t.cols) + " x " + std::to_string(t.rows) + " and " +
                               std::to_string(f.cols) + " x " + std::to_string(f.rows));
-    cv::Mat weight = m;
+    cv::Mat weight = m.clone();  // never written through: m is the caller's mask
     // A dilation by half the feather then a box blur as wide: the weight stays >= the mask
     // (a painted pixel shows the fill fully) and falls linearly to 0 over feather_px outside.
     const int r = static_cast<int>(std::ceil(std::max(feather_px, 0.0) / 2));
     if (r > 0) {
         const cv::Mat disc = cv::getStructuringElement(cv::MORPH_ELLIPSE, {2 * r + 1, 2 * r + 1});
-        cv::dilate(m, weight, disc);
+        cv::dilate(m, weight, disc);  // into weight's own buffer
         cv::blur(weight, weight, {2 * r + 1, 2 * r + 1}, {-1, -1}, cv::BORDER_REPLICATE);
         cv::max(weight, m, weight);
     }

@@ -16,8 +16,7 @@ namespace {
 
 // JPEG: IMREAD_COLOR, because only then does OpenCV apply the EXIF orientation (it skips it for
 // IMREAD_UNCHANGED) and convert CMYK/YCCK through libjpeg; a JPEG has no alpha to lose. Other
-// formats: IMREAD_UNCHANGED keeps alpha and 16-bit samples, and their orientation (TIFF tag,
-// PNG eXIf, WebP EXIF), which OpenCV 4.6 ignores, is applied by hand. A CMYK TIFF goes through
+// formats: IMREAD_UNCHANGED keeps alpha and 16-bit samples. A CMYK TIFF goes through
 // IMREAD_COLOR, where libtiff's RGBA reader converts the inks (UNCHANGED would hand back the
 // four inks as if they were BGRA).
 int decode_flags(const PhotoHeader& h) {
@@ -125,6 +124,12 @@ cv::Mat orient(const cv::Mat& m, int orientation) {
     }
 }
 
+// OpenCV 4.6 turns JPEGs (EXIF, outside IMREAD_UNCHANGED) and TIFFs (libtiff, with any flags)
+// upright itself, but ignores the EXIF block of a PNG (eXIf) or a WebP (EXIF): those are ours.
+bool orientation_is_ours(const PhotoHeader& h) {
+    return h.format == "PNG" || h.format == "WebP";
+}
+
 RgbImage to_rgb_image(const cv::Mat& bgr) {
     RgbImage image{bgr.cols, bgr.rows, {}};
     image.pixels.resize(static_cast<size_t>(bgr.cols) * bgr.rows * 3);
@@ -148,7 +153,7 @@ RgbImage decode_photo(const std::vector<uint8_t>& bytes, const std::string& name
     const PhotoHeader header = read_photo_header(bytes, name);
     check_photo_limits(header, name, limits);
     cv::Mat m = to_bgr(to_8bit(decode(bytes, header, name), name), name);
-    if (header.format != "JPEG") m = orient(m, header.orientation);
+    if (orientation_is_ours(header)) m = orient(m, header.orientation);
     return to_rgb_image(m);
 }
 
@@ -173,7 +178,7 @@ GreyImage read_mask(const std::string& path) {
     if (m.empty())
         throw io::FormatError(path + " is a broken or truncated " + header.format +
                               " file (it could not be decoded)");
-    if (header.format != "JPEG") m = orient(m, header.orientation);
+    if (orientation_is_ours(header)) m = orient(m, header.orientation);
     GreyImage mask{m.cols, m.rows, {}};
     mask.pixels.assign(m.datastart, m.dataend);  // imdecode's result is continuous
     return mask;

@@ -21,7 +21,7 @@ struct PhotoHeader {
     std::string format;  // "JPEG", "PNG", "WebP", "TIFF", "BMP"
     int64_t width = 0;
     int64_t height = 0;
-    int orientation = 1;  // EXIF / TIFF orientation 1..8 where the header has one (not JPEG)
+    int orientation = 1;  // TIFF, PNG eXIf or WebP EXIF orientation 1..8 (JPEG: not read)
     bool cmyk = false;    // TIFF with PhotometricInterpretation = separated
 };
 

@@ -7,9 +7,10 @@
 // 50000 pixels) would otherwise have OpenCV allocate gigabytes before we could say no. The
 // formats' headers are simple: PNG's IHDR, JPEG's first SOFn segment, WebP's VP8/VP8L/VP8X
 // chunk, BMP's info header, TIFF's first IFD. The same IFD reader gives the orientation of a
-// TIFF and of the EXIF block of a PNG (eXIf) or a WebP (EXIF), which OpenCV 4.6 does not apply
-// for those formats.
+// TIFF and of the EXIF block of a PNG (eXIf) or a WebP (EXIF); OpenCV 4.6 applies the first
+// itself but not the others.
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <optional>
 #include <string>
@@ -200,11 +201,13 @@ std::string sniff_format(const Bytes& b) {
     return "";
 }
 
+// "2500", "7.5", "0.003": whole numbers from 10 on, two significant digits below.
 std::string megapixels(double pixels) {
     const double mp = pixels / 1e6;
     if (mp >= 10) return std::to_string(std::llround(mp));
-    std::string s = std::to_string(std::round(mp * 10) / 10);
-    return s.substr(0, s.find('.') + 2);
+    char text[32];
+    std::snprintf(text, sizeof text, "%.2g", mp);
+    return text;
 }
 
 }  // namespace
