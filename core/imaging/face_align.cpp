@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <numeric>
 #include <stdexcept>
 
 #include "portrait/portrait_renderer.h"
@@ -45,19 +46,20 @@ Alignment ffhq_alignment(const FaceLandmarks& f) {
 }
 
 // The least-squares similarity (rotation, uniform scale, shift; no reflection) from the
-// template's three points (eye, eye, mouth centre; in crop fractions) to the photo's, in
-// complex numbers: photo = a * crop + b. The crop's corners then follow.
+// template's points (eye, eye, mouth centre; in crop fractions) to the photo's, in complex
+// numbers: photo = a * crop + b. The crop's corners then follow.
 Alignment template_alignment(const FaceLandmarks& f, const AlignTemplate& t) {
     using C = std::complex<double>;
     auto c = [](Point2 p) { return C(p.x, p.y); };
     const std::array<C, 3> from{c(t.left_eye), c(t.right_eye), c(t.mouth)};
     const std::array<C, 3> to{c(f.left_eye), c(f.right_eye),
                               c(midpoint(f.mouth_left, f.mouth_right))};
-    const C from_mean = (from[0] + from[1] + from[2]) / 3.0;
-    const C to_mean = (to[0] + to[1] + to[2]) / 3.0;
+    const size_t n = f.mouth_estimated ? 2 : 3;  // two points fix a similarity exactly
+    const C from_mean = std::accumulate(from.begin(), from.begin() + n, C(0)) / double(n);
+    const C to_mean = std::accumulate(to.begin(), to.begin() + n, C(0)) / double(n);
     C num = 0;
     double den = 0;
-    for (size_t i = 0; i < 3; ++i) {
+    for (size_t i = 0; i < n; ++i) {
         num += (to[i] - to_mean) * std::conj(from[i] - from_mean);
         den += std::norm(from[i] - from_mean);
     }

@@ -22,7 +22,8 @@ struct Point2 {
 struct FaceLandmarks {
     Point2 left_eye, right_eye, mouth_left, mouth_right;
     double score = 0;
-    std::string source;  // "haar", "yunet"
+    std::string source;            // "haar", "yunet"
+    bool mouth_estimated = false;  // the mouth corners were guessed from the eyes (Haar)
 };
 
 // Where the aligned crop lies in the photo: corners in photo pixels, FFHQ order: top-left,
@@ -34,7 +35,8 @@ struct Alignment {
 
 // The model's framing: "ffhq" (the alignment procedure of NVIDIA's ffhq-dataset script) or
 // "template" (a similarity transform putting the eye centres and the mouth centre at these
-// positions, as fractions of the crop's width and height).
+// positions, as fractions of the crop's width and height; the eyes alone when the mouth was
+// estimated, since a guess would only pull a measured fit off).
 struct AlignTemplate {
     std::string kind = "ffhq";
     Point2 left_eye{0.35, 0.4}, right_eye{0.65, 0.4}, mouth{0.5, 0.7};

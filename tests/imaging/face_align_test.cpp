@@ -138,6 +138,20 @@ TEST(AlignFace, TemplatePutsTheLandmarksOnTheTargets) {
     expect_point(centroid(crop, 2), {50, 70}, 0.3, "mouth (blue)");
 }
 
+// Detected faces with guessed mouths (Haar) are framed by their eyes alone: a mouth far off
+// changes nothing.
+TEST(AlignFace, TemplateWithAnEstimatedMouthUsesTheEyes) {
+    AlignTemplate t;
+    t.kind = "template";
+    FaceLandmarks face = dot_photo(t).face;
+    const Alignment measured = align_face(face, t);
+    face.mouth_left = {0, 0}, face.mouth_right = {10, 0};
+    face.mouth_estimated = true;
+    const Alignment eyes_only = align_face(face, t);
+    for (size_t i = 0; i < 4; ++i)
+        expect_point(eyes_only.quad[i], measured.quad[i], 1e-9, "corner " + std::to_string(i));
+}
+
 // A smooth photo, so that two bilinear resamplings change it little.
 RgbImage smooth_photo(int width, int height) {
     cv::Mat bgr(height, width, CV_8UC3);

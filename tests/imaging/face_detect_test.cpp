@@ -1,11 +1,9 @@
 // Face detection with the Haar cascades of opencv-data (and the errors around it).
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <iostream>
+#include <cmath>
 
 #include "imaging/face_align.h"
-#include "imaging/photo.h"
 #include "imaging_support.h"
 #include "io/value.h"
 #include "portrait/portrait_renderer.h"
@@ -43,38 +41,31 @@ TEST(DetectFace, MissingYunetModelIsAClearError) {
     EXPECT_THROW(detect_face(blank, o), io::FormatError);
 }
 
-TEST(DetectFace, ByHand) {
-    const char* path = std::getenv("LS_FACE_PHOTO");
-    if (!path) GTEST_SKIP();
-    const RgbImage photo = read_photo(path);
-    const auto f = detect_face(photo);
-    if (!f) {
-        std::cout << "no face\n";
-        return;
-    }
-    std::cout << "eyes " << f->left_eye.x << "," << f->left_eye.y << "  " << f->right_eye.x << ","
-              << f->right_eye.y << " mouth " << f->mouth_left.x << "," << f->mouth_left.y << "  "
-              << f->mouth_right.x << "," << f->mouth_right.y << " score " << f->score << "\n";
-    const Alignment a = align_face(*f, AlignTemplate{});
-    const RgbImage crop = warp_to_crop(photo, a, 256);
-    cv::imwrite("/tmp/ls_crop.png", as_bgr(crop));
-}
-
-TEST(DetectFace, RenderedPortraits) {
+// The Haar cascades were trained on photographs and find the renderer's stylised faces only
+// now and then: with Debian's OpenCV 4.6, 7 of seeds 1..20 at 256 px (24 of 1..60), one of them a
+// small box with guessed eyes. So this asks only that enough detections put the eyes where the
+// renderer drew them (y 0.40 of the image; x moves with the head's yaw): it checks the
+// coordinate mapping end to end, not the detector's recall.
+TEST(DetectFace, RenderedPortraitsEyesWhereTheRendererDrewThem) {
+    const double size = 256, eye_distance = 0.185 * size;
+    int good = 0;
     for (uint64_t seed = 1; seed <= 20; ++seed) {
-        portrait::Attributes attrs = portrait::sample_attributes(seed);
         portrait::RenderOptions o;
-        o.size = 256;
-        const RgbImage photo{256, 256, portrait::render_portrait(attrs, o)};
+        o.size = static_cast<int>(size);
+        const RgbImage photo{o.size, o.size,
+                             portrait::render_portrait(portrait::sample_attributes(seed), o)};
         const auto f = detect_face(photo);
-        if (!f) {
-            std::cout << seed << ": no face\n";
-            continue;
-        }
-        std::cout << seed << ": eyes " << f->left_eye.x << "," << f->left_eye.y << "  "
-                  << f->right_eye.x << "," << f->right_eye.y << " score " << f->score << "\n";
-        if (seed == 1) cv::imwrite("/tmp/ls_portrait1.png", as_bgr(photo));
+        if (!f) continue;
+        EXPECT_EQ(f->source, "haar");
+        EXPECT_TRUE(f->mouth_estimated);
+        const double mid_x = (f->left_eye.x + f->right_eye.x) / 2;
+        const double mid_y = (f->left_eye.y + f->right_eye.y) / 2;
+        const double d = f->right_eye.x - f->left_eye.x;
+        if (std::abs(mid_y - 0.40 * size) < 6 && std::abs(mid_x - size / 2) < 30 &&
+            d > 0.6 * eye_distance && d < 1.5 * eye_distance)
+            ++good;
     }
+    EXPECT_GE(good, 5);
 }
 
 }  // namespace

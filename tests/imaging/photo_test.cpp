@@ -192,7 +192,8 @@ TEST(Photo, WebpExifOrientationIsApplied) {
 }
 
 // An uncompressed little-endian TIFF written by hand (OpenCV writes no orientation and no CMYK),
-// with 3 or 4 samples of 8 bits (their BitsPerSample values stored after the directory).
+// with 3 or 4 samples of 8 bits (their BitsPerSample values stored after the directory, which
+// is where they go when they do not fit in the entry's 4 bytes).
 std::vector<uint8_t> hand_tiff(int width, int height, int samples, int photometric, int orientation,
                                const std::vector<uint8_t>& pixels) {
     struct Entry {
@@ -267,6 +268,30 @@ TEST(PhotoHeader, ReadsTheSizeOfEveryFormat) {
                           "alpha.webp");  // VP8X (alpha)
     EXPECT_EQ(webp.width, 321);
     EXPECT_EQ(webp.height, 123);
+}
+
+// Every prefix of every format, and each header byte flipped: a size or a FormatError, never a
+// crash or a read past the end (the sniffer reads hostile input).
+TEST(PhotoHeader, SurvivesTruncationAndFlippedBytes) {
+    const cv::Mat picture = gradient(40, 30);
+    for (const std::string ext : {".png", ".jpg", ".bmp", ".tiff", ".webp"}) {
+        const std::vector<uint8_t> full = encode(ext, picture);
+        for (size_t n = 0; n <= std::min<size_t>(full.size(), 400); ++n) {
+            try {
+                read_photo_header(std::vector<uint8_t>(full.begin(), full.begin() + n), "cut");
+            } catch (const io::FormatError&) {
+            }
+        }
+        for (size_t i = 0; i < std::min<size_t>(full.size(), 64); ++i) {
+            std::vector<uint8_t> flipped = full;
+            flipped[i] ^= 0xFF;
+            try {
+                const PhotoHeader h = read_photo_header(flipped, "flipped");
+                EXPECT_GT(h.width, 0);
+            } catch (const io::FormatError&) {
+            }
+        }
+    }
 }
 
 // 8-byte signature and an IHDR that claims 60000 x 60000 pixels, no image data at all.
