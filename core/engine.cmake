@@ -40,14 +40,19 @@ latent_studio_warnings(latent_engine)
 
 # Image files (OpenCV): kept apart so that the engine builds on hosts without OpenCV, where
 # the same functions refuse image outputs with a message (.npy outputs work everywhere).
+# Photos: the header sniffer and the alignment geometry are plain C++ and build everywhere;
+# decoding, detection and warping need OpenCV (objdetect for the cascades and YuNet, photo for
+# Poisson blending).
+set(LATENT_IMAGING_PLAIN imaging/image_path.cpp imaging/photo_header.cpp imaging/face_align.cpp)
 if(LATENT_STUDIO_BUILD_CLI_IMAGES)
-  add_library(latent_imaging STATIC imaging/image_path.cpp imaging/image_file.cpp
-              imaging/grid_image.cpp imaging/classic_inpaint.cpp)
-  target_link_libraries(latent_imaging PUBLIC latent_io PRIVATE opencv_core opencv_imgproc
-                        opencv_imgcodecs opencv_photo)
+  add_library(latent_imaging STATIC ${LATENT_IMAGING_PLAIN} imaging/image_file.cpp
+              imaging/grid_image.cpp imaging/photo.cpp imaging/face_detect.cpp
+              imaging/face_warp.cpp imaging/classic_inpaint.cpp)
+  target_link_libraries(latent_imaging PUBLIC latent_io PRIVATE latent_portrait opencv_core
+                        opencv_imgproc opencv_imgcodecs opencv_objdetect opencv_photo)
 else()
-  add_library(latent_imaging STATIC imaging/image_path.cpp imaging/no_opencv.cpp)
-  target_link_libraries(latent_imaging PUBLIC latent_io)
+  add_library(latent_imaging STATIC ${LATENT_IMAGING_PLAIN} imaging/no_opencv.cpp)
+  target_link_libraries(latent_imaging PUBLIC latent_io PRIVATE latent_portrait)
 endif()
 target_include_directories(latent_imaging PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 latent_studio_warnings(latent_imaging)

@@ -2,6 +2,7 @@
 #include <cctype>
 
 #include "imaging/image_file.h"
+#include "imaging/photo.h"
 
 namespace ls {
 
@@ -18,6 +19,13 @@ std::string image_extension(const std::string& path) {
 bool is_image_path(const std::string& path) {
     const std::string ext = image_extension(path);
     return ext == ".png" || ext == ".jpg" || ext == ".jpeg";
+}
+
+bool is_photo_path(const std::string& path) {
+    const std::string ext = image_extension(path);
+    for (const char* known : {".jpg", ".jpeg", ".png", ".webp", ".tif", ".tiff", ".bmp"})
+        if (ext == known) return true;
+    return false;
 }
 
 }  // namespace ls

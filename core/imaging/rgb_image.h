@@ -1,4 +1,4 @@
-// An 8-bit RGB image in memory: the hand-over between the engine and image files or the GUI.
+// 8-bit images in memory: the hand-over between the engine and image files or the GUI.
 #pragma once
 
 #include <cstdint>
