@@ -108,8 +108,8 @@ int run_batch(const BatchCommand& c) {
     for (size_t i = 0; i < todo.size(); ++i) {
         try {
             invert_one(m, c, todo[i]);
-            std::cerr << "batch: " << i + 1 << "/" << todo.size() << " " << todo[i].filename().string()
-                      << "\n";
+            std::cerr << "batch: " << i + 1 << "/" << todo.size() << " "
+                      << todo[i].filename().string() << "\n";
         } catch (const std::exception& e) {
             // One bad photo must not stop a long run: report it and go on.
             ++failed;

@@ -13,10 +13,10 @@
 #include "commands.h"
 #include "imaging/classic_inpaint.h"
 #include "invert/image_metrics.h"
-#include "io/value.h"
 #include "invert/inverter.h"
 #include "invert/model_encoder.h"
 #include "invert/quality_targets.h"
+#include "io/value.h"
 #include "model/tensor_npy.h"
 #include "runtime/runtime.h"
 
@@ -33,6 +33,7 @@ struct BenchInvertOptions {
     std::string inpaint_preset = "balanced";
     // Overrides of every preset's weights (negative: the preset's), to see what each costs.
     double feature_weight = -1, encoder_weight = -1, ssim_weight = -1, lr = -1;
+    int random_resolution = 0;  // > 0: a random-weight config-f model of this size (speed)
     int steps = -1;
     bool wplus = true;
 };
@@ -162,8 +163,24 @@ nlohmann::json inpainting(const BenchInvertOptions& b, Model& m, train::FeatureN
     return out;
 }
 
+// StyleGAN2 config-f at `size` (rosinality's channel multiplier 2) with random weights, G and
+// D: the speed of an inversion at that size, whatever the weights.
+Model random_config_f(int size, const std::string& device) {
+    GeneratorConfig g;
+    g.resolution = size;
+    g.z_dim = g.w_dim = 512;
+    g.mapping_layers = 8;
+    g.channels = rosinality_channels(size, 2);
+    g.channel_multiplier = 2;
+    DiscriminatorConfig d;
+    d.resolution = size;
+    d.channels = g.channels;
+    return random_model(g, d, 0, runtime::pick_device(device));
+}
+
 int run_bench_invert(const BenchInvertOptions& o) {
-    Model m = open_model(o.model, o.device);
+    Model m = o.random_resolution > 0 ? random_config_f(o.random_resolution, o.device)
+                                      : open_model(o.model, o.device);
     train::FeatureNet encoder = invert::load_model_encoder(m);
     std::vector<std::string> presets;
     {
@@ -176,7 +193,9 @@ int run_bench_invert(const BenchInvertOptions& o) {
     auto& g = *m.generator;
     const at::Tensor generated = invert::generated_targets(g, o.count, o.truncation);
     nlohmann::json out;
-    out["model"] = m.manifest ? m.manifest->name : m.path;
+    out["model"] = o.random_resolution > 0
+                       ? "random-" + std::to_string(o.random_resolution) + "-config-f"
+                       : (m.manifest ? m.manifest->name : m.path);
     out["device"] = runtime::describe_device(g.latent_avg.device());
     out["threads"] = runtime::thread_count();
     out["resolution"] = g.config().resolution;
@@ -218,6 +237,9 @@ Runner add_bench_invert(CLI::App& app) {
     cmd->add_option("--feature-weight", o->feature_weight, "override every preset's");
     cmd->add_option("--encoder-weight", o->encoder_weight, "override every preset's");
     cmd->add_option("--ssim-weight", o->ssim_weight, "override every preset's");
+    cmd->add_option("--random-resolution", o->random_resolution,
+                    "time a random-weight config-f model of this size instead (speed only)")
+        ->check(CLI::IsMember({16, 32, 64, 128, 256, 512, 1024}));
     cmd->add_option("--steps", o->steps, "override every preset's step count");
     cmd->add_option("--lr", o->lr, "override every preset's learning rate");
     return [o] { return run_bench_invert(*o); };

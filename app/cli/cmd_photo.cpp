@@ -40,7 +40,8 @@ void write_text_atomic(const std::string& path, const std::string& text) {
 
 int run_invert(const InvertCommand& c) {
     if (c.out_wplus.empty() && c.out.empty() && c.out_crop.empty() && c.out_alignment.empty()) {
-        throw UsageError("nothing to write: give --out-wplus, --out, --out-crop or --out-alignment");
+        throw UsageError(
+            "nothing to write: give --out-wplus, --out, --out-crop or --out-alignment");
     }
     for (const std::string* p : {&c.out_wplus, &c.out, &c.out_crop, &c.out_alignment}) {
         if (!p->empty()) check_new_output(*p, c.job.overwrite, c.image);
@@ -72,8 +73,8 @@ int run_inpaint(const InpaintCommand& c) {
     const auto& q = p.crop.alignment.quad;
     const double side = std::hypot(q[3].x - q[0].x, q[3].y - q[0].y);
     const double feather = c.feather >= 0 ? c.feather : std::max(1.0, side / 20);
-    write_image(c.out, paste_fill(p.photo, p.crop.alignment, p.reconstruction, read_mask(c.mask),
-                                  feather));
+    write_image(
+        c.out, paste_fill(p.photo, p.crop.alignment, p.reconstruction, read_mask(c.mask), feather));
     if (!c.out_wplus.empty()) io::write_npy(c.out_wplus, tensor_to_npy(p.result.wplus));
     print_summary(p, c.image);
     return kOk;
@@ -133,8 +134,9 @@ Runner add_inpaint(CLI::App& app) {
         ->check(CLI::ExistingFile);
     app.add_option("--out", c->out, "the photo with the region filled (.png, .jpg)")->required();
     app.add_option("--out-wplus", c->out_wplus, "the code of the masked inversion, .npy");
-    app.add_option("--feather", c->feather, "blend width in photo pixels (default: 1/20 of "
-                                            "the crop)");
+    app.add_option("--feather", c->feather,
+                   "blend width in photo pixels (default: 1/20 of "
+                   "the crop)");
     return [c] { return run_inpaint(*c); };
 }
 

@@ -115,8 +115,10 @@ TEST(Inverter, MaskedPixelsHaveNoInfluence) {
     const at::Tensor other = target * (1 - hidden) + hidden * (at::rand_like(target) * 2 - 1);
     invert::InvertOptions o;
     o.steps = 6;
-    const auto a = invert::invert(*m.generator, m.discriminator.get(), nullptr, target, 1 - hidden, o);
-    const auto b = invert::invert(*m.generator, m.discriminator.get(), nullptr, other, 1 - hidden, o);
+    const auto a =
+        invert::invert(*m.generator, m.discriminator.get(), nullptr, target, 1 - hidden, o);
+    const auto b =
+        invert::invert(*m.generator, m.discriminator.get(), nullptr, other, 1 - hidden, o);
     EXPECT_TRUE(at::equal(a.wplus, b.wplus));
     // Without the mask, the painted region does change the result.
     const auto c = invert::invert(*m.generator, m.discriminator.get(), nullptr, other, {}, o);
@@ -128,7 +130,8 @@ TEST(Inverter, WSpaceGivesOneCodeForEveryLayer) {
     invert::InvertOptions o;
     o.steps = 3;
     o.wplus = false;
-    const auto r = invert::invert(*m.generator, m.discriminator.get(), nullptr, image_of(m, 5), {}, o);
+    const auto r =
+        invert::invert(*m.generator, m.discriminator.get(), nullptr, image_of(m, 5), {}, o);
     const at::Tensor w = r.wplus;
     EXPECT_TRUE(at::equal(w, w.narrow(1, 0, 1).expand_as(w)));
 }

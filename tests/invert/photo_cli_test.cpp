@@ -41,10 +41,10 @@ std::string write_box_mask(const TempDir& dir, int size, int x0, int y0, int x1,
 TEST(PhotoCli, InvertWritesTheCodeTheCropAndTheAlignment) {
     TempDir dir;
     const std::string photo = write_portrait(dir, "face.png", 11);
-    const CliResult r = run_cli({"invert", "--image", photo, "--crop", "centre", "--steps", "2",
-                                 "--out-wplus", dir / "code.npy", "--out", dir / "recon.png",
-                                 "--out-crop", dir / "crop.png", "--out-alignment",
-                                 dir / "align.json"});
+    const CliResult r =
+        run_cli({"invert", "--image", photo, "--crop", "centre", "--steps", "2", "--out-wplus",
+                 dir / "code.npy", "--out", dir / "recon.png", "--out-crop", dir / "crop.png",
+                 "--out-alignment", dir / "align.json"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto summary = nlohmann::json::parse(r.out);
     EXPECT_EQ(summary["alignment"], "centre");
@@ -91,9 +91,9 @@ TEST(PhotoCli, PasteBackOfAnUneditedCodeKeepsThePhoto) {
                        "--out-wplus", dir / "code.npy", "--out-alignment", dir / "a.json"})
                   .exit_code,
               0);
-    const CliResult r = run_cli({"paste-back", "--image", photo, "--alignment", dir / "a.json",
-                                 "--wplus", dir / "code.npy", "--edited", dir / "code.npy",
-                                 "--out", dir / "same.png"});
+    const CliResult r =
+        run_cli({"paste-back", "--image", photo, "--alignment", dir / "a.json", "--wplus",
+                 dir / "code.npy", "--edited", dir / "code.npy", "--out", dir / "same.png"});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const RgbImage a = read_photo(photo), b = read_photo(dir / "same.png");
     ASSERT_EQ(b.width, 192);
@@ -104,9 +104,9 @@ TEST(PhotoCli, PasteBackOfAnUneditedCodeKeepsThePhoto) {
     // Difference mode adds (edited - reconstruction) = 0: only resampling remains.
     EXPECT_LE(worst, 8);
     // The photo is never the output, and an existing output needs --overwrite.
-    const CliResult same = run_cli({"paste-back", "--image", photo, "--alignment", dir / "a.json",
-                                    "--wplus", dir / "code.npy", "--edited", dir / "code.npy",
-                                    "--out", photo, "--overwrite"});
+    const CliResult same =
+        run_cli({"paste-back", "--image", photo, "--alignment", dir / "a.json", "--wplus",
+                 dir / "code.npy", "--edited", dir / "code.npy", "--out", photo, "--overwrite"});
     EXPECT_EQ(same.exit_code, 3);
     EXPECT_EQ(count_lines(same.err), 1u) << same.err;
     EXPECT_EQ(run_cli({"paste-back", "--image", photo, "--alignment", dir / "a.json", "--wplus",
@@ -122,7 +122,7 @@ TEST(PhotoCli, BatchSplitsIntoShardsResumesAndReportsABrokenPhoto) {
         write_portrait(dir, "photos/p" + std::to_string(i) + ".png", 20 + i, 64);
     }
     write_bytes(dir / "photos/broken.jpg", "this is not a JPEG");
-    const std::vector<std::string> common{"--images", dir / "photos", "--out", dir / "out",
+    const std::vector<std::string> common{"--images", dir / "photos", "--out",   dir / "out",
                                           "--crop",   "centre",       "--steps", "1"};
     auto batch = [&](const std::string& shard) {
         std::vector<std::string> args{"batch", "--shard", shard};
@@ -156,8 +156,8 @@ TEST(PhotoCli, BadInputsGetOneClearLine) {
     EXPECT_FALSE(fs::exists(dir / "c.npy"));
     const std::string photo = write_portrait(dir, "face.png", 14, 64);
     const std::string mask = write_box_mask(dir, 50, 0, 0, 10, 10);  // neither 64 nor the photo
-    const CliResult wrong = run_cli({"invert", "--image", photo, "--mask", mask, "--crop",
-                                     "centre", "--out-wplus", dir / "c.npy"});
+    const CliResult wrong = run_cli({"invert", "--image", photo, "--mask", mask, "--crop", "centre",
+                                     "--out-wplus", dir / "c.npy"});
     EXPECT_EQ(wrong.exit_code, 3);
     EXPECT_NE(wrong.err.find("50 x 50"), std::string::npos) << wrong.err;
     EXPECT_FALSE(fs::exists(dir / "c.npy"));

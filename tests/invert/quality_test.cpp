@@ -39,8 +39,8 @@ TEST(InversionQuality, BalancedPresetReachesThirtyDecibelsOnGeneratedImages) {
                                       {}, invert::preset("balanced"));
         const double encoder_db = invert::psnr(render(m, e.wplus), target);
         const double balanced_db = invert::psnr(render(m, r.wplus), target);
-        std::cout << "image " << i << ": encoder " << encoder_db << " dB, balanced "
-                  << balanced_db << " dB\n";
+        std::cout << "image " << i << ": encoder " << encoder_db << " dB, balanced " << balanced_db
+                  << " dB\n";
         EXPECT_GE(balanced_db, 30.0);
         EXPECT_GT(balanced_db, encoder_db + 3.0);
         EXPECT_GT(invert::ssim(render(m, r.wplus), target).item<double>(), 0.95);
