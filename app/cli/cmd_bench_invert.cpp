@@ -98,7 +98,7 @@ nlohmann::json reconstruction(const BenchInvertOptions& b, Model& m, train::Feat
         Tally t;
         for (int64_t i = 0; i < targets.size(0); ++i) {
             const at::Tensor target = targets[i].unsqueeze(0);
-            const auto r = invert::invert(g, m.discriminator.get(), encoder, target, {}, o);
+            const auto r = invert::invert(g, invert::discriminator_ptr(m), encoder, target, {}, o);
             at::NoGradGuard no_grad;
             const at::Tensor img = g.synthesis(r.wplus, nn::NoiseMode::Const);
             t.psnr.push_back(invert::psnr(img, target));
@@ -127,7 +127,7 @@ nlohmann::json inpainting(const BenchInvertOptions& b, Model& m, train::FeatureN
         Tally masked, enc, telea;
         for (int64_t i = 0; i < targets.size(0); ++i) {
             const at::Tensor target = targets[i].unsqueeze(0);
-            const auto result = invert::invert(g, m.discriminator.get(), encoder, target, known,
+            const auto result = invert::invert(g, invert::discriminator_ptr(m), encoder, target, known,
                                                preset_with_overrides(b, preset_name));
             at::NoGradGuard no_grad;
             masked.psnr.push_back(
@@ -201,18 +201,18 @@ int run_bench_invert(const BenchInvertOptions& o) {
     out["resolution"] = g.config().resolution;
     out["has_encoder"] = !encoder.is_empty();
     out["has_discriminator"] = !m.discriminator.is_empty();
-    out["generated"] = reconstruction(o, m, encoder.get(), generated, presets, "generated");
+    out["generated"] = reconstruction(o, m, invert::encoder_ptr(encoder), generated, presets, "generated");
     out["generated"]["targets"] = "the model's samples from seeds 0.." +
                                   std::to_string(o.count - 1) + ", truncation " +
                                   std::to_string(o.truncation);
     if (m.manifest) {
         const at::Tensor rendered =
             invert::rendered_targets(g.config().resolution, o.count).to(g.latent_avg.device());
-        out["rendered"] = reconstruction(o, m, encoder.get(), rendered, presets, "rendered");
+        out["rendered"] = reconstruction(o, m, invert::encoder_ptr(encoder), rendered, presets, "rendered");
         out["rendered"]["targets"] = "held-out rendered portraits (seeds from 1e9)";
     }
     if (o.inpainting)
-        out["inpainting"] = inpainting(o, m, encoder.get(), generated, o.inpaint_preset);
+        out["inpainting"] = inpainting(o, m, invert::encoder_ptr(encoder), generated, o.inpaint_preset);
     std::cout << out.dump(2) << "\n";
     return kOk;
 }

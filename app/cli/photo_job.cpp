@@ -73,7 +73,7 @@ InvertedPhoto invert_photo(InversionModel& m, const PhotoJobOptions& o, const st
     const at::Tensor target = rgb_to_tensor(out.crop.crop).to(g.latent_avg.device());
     const invert::InvertOptions io = options_of(o);
     const int every = std::max(1, io.steps / 10);
-    out.result = invert::invert(g, m.model.discriminator.get(), m.encoder.get(), target, known, io,
+    out.result = invert::invert(g, invert::discriminator_ptr(m.model), invert::encoder_ptr(m.encoder), target, known, io,
                                 [&](const invert::StepReport& s, const invert::Inverter&) {
                                     if (!o.quiet && (s.step % every == 0 || s.step == s.steps)) {
                                         std::cerr << label << ": step " << s.step << "/" << s.steps

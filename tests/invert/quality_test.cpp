@@ -34,8 +34,8 @@ TEST(InversionQuality, BalancedPresetReachesThirtyDecibelsOnGeneratedImages) {
         const at::Tensor target = targets[i].unsqueeze(0);
         invert::InvertOptions start_only;
         start_only.steps = 0;
-        const auto e = invert::invert(*m.generator, nullptr, encoder.get(), target, {}, start_only);
-        const auto r = invert::invert(*m.generator, m.discriminator.get(), encoder.get(), target,
+        const auto e = invert::invert(*m.generator, nullptr, invert::encoder_ptr(encoder), target, {}, start_only);
+        const auto r = invert::invert(*m.generator, invert::discriminator_ptr(m), invert::encoder_ptr(encoder), target,
                                       {}, invert::preset("balanced"));
         const double encoder_db = invert::psnr(render(m, e.wplus), target);
         const double balanced_db = invert::psnr(render(m, r.wplus), target);
@@ -57,8 +57,8 @@ TEST(InversionQuality, MaskedInversionFillsTheMouthBetterThanTheEncoderAlone) {
     invert::InvertOptions start_only;
     start_only.steps = 0;
     const auto e =
-        invert::invert(*m.generator, nullptr, encoder.get(), target, 1 - hidden, start_only);
-    const auto r = invert::invert(*m.generator, m.discriminator.get(), encoder.get(), target,
+        invert::invert(*m.generator, nullptr, invert::encoder_ptr(encoder), target, 1 - hidden, start_only);
+    const auto r = invert::invert(*m.generator, invert::discriminator_ptr(m), invert::encoder_ptr(encoder), target,
                                   1 - hidden, invert::preset("balanced"));
     const double encoder_db = invert::psnr(render(m, e.wplus), target, hidden);
     const double masked_db = invert::psnr(render(m, r.wplus), target, hidden);
