@@ -1,6 +1,7 @@
 #include "store/install.h"
 
 #include <curl/curl.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <nlohmann/json.hpp>
 
@@ -34,6 +35,9 @@ struct Transfer {
     bool checked_status = false;
     bool cancelled = false;
     bool bad_range = false;  // a 206 for another range than asked: the .part cannot be trusted
+    bool no_space = false;
+    uint64_t free_bytes = 0, needed_bytes = 0;
+    fs::path folder;
     Progress progress;
 };
 
@@ -50,12 +54,26 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
     return size * count;
 }
 
+// Refuses a body that cannot fit on the disk, before writing any of it.
+bool room_for_body(CURL* curl, Transfer* t) {
+    curl_off_t length = -1;
+    curl_easy_getinfo(curl, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &length);
+    std::error_code ec;
+    const auto space = fs::space(t->folder, ec);
+    if (length <= 0 || ec) return true;
+    t->needed_bytes = static_cast<uint64_t>(length);
+    t->free_bytes = static_cast<uint64_t>(space.available);
+    t->no_space = t->needed_bytes > t->free_bytes;
+    return !t->no_space;
+}
+
 // On the first bytes of the body: a server that ignored the Range request sends the whole
 // file (200), so the .part starts again from zero.
 bool check_status(CURL* curl, Transfer* t) {
     t->checked_status = true;
     long code = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
+    if (!room_for_body(curl, t)) return false;
     if (t->start == 0) return true;
     if (code == 206) {
         if (t->got_range && t->range_start == t->start) return true;
@@ -153,6 +171,10 @@ std::string offline_message(const std::string& url, const char* why) {
                             "the server answered HTTP " + std::to_string(code) + " for " + url);
     if (t.bad_range)
         throw DownloadError(Kind::Refused, "the server sent another part of the file than asked");
+    if (t.no_space)
+        throw DownloadError(Kind::Io, "not enough disk space in '" + t.folder.string() +
+                                          "': the download needs " + size_text(t.needed_bytes) +
+                                          ", " + size_text(t.free_bytes) + " are free");
     if (rc == CURLE_WRITE_ERROR)
         throw DownloadError(Kind::Io, "cannot write the download (disk full?)");
     throw DownloadError(Kind::Interrupted, "the download stopped after " +
@@ -173,17 +195,16 @@ uint64_t file_size_or_zero(const fs::path& p) {
 
 // Streams `url` onto the end of `part`. Returns normally when the server sent the whole
 // (rest of the) file; a 416 on a resume means the .part may already be complete.
-void fetch(const std::string& url, const fs::path& part, uint64_t known_size,
+void fetch(const std::string& url, const fs::path& part, FILE* out, uint64_t known_size,
            const DownloadOptions& options) {
     ensure_curl();
     Transfer t;
     t.options = &options;
     t.start = file_size_or_zero(part);
     t.known_size = known_size;
+    t.folder = part.parent_path();
     t.progress = {t.start, known_size, t.start > 0};
-    std::unique_ptr<FILE, int (*)(FILE*)> out(std::fopen(part.c_str(), "ab"), &std::fclose);
-    if (!out) throw DownloadError(Kind::Io, "cannot write '" + part.string() + "'");
-    t.out = out.get();
+    t.out = out;
     EasyHandle h;
     if (!h.curl) throw DownloadError(Kind::Io, "cannot start libcurl");
     char detail[CURL_ERROR_SIZE] = "";
@@ -198,11 +219,31 @@ void fetch(const std::string& url, const fs::path& part, uint64_t known_size,
     curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &code);
     if (rc == CURLE_HTTP_RETURNED_ERROR && code == 416 && t.start > 0) return;
     std::error_code ec;
-    out.reset();
     // Nothing to resume from an empty file, nor from one the server mixed up.
     if (t.bad_range || file_size_or_zero(part) == 0) fs::remove(part, ec);
     transfer_failed(rc, h.curl, t, url, *detail ? detail : curl_easy_strerror(rc));
 }
+
+// The .part, opened for appending and locked: a second download of the same model (another
+// window, another terminal) is refused instead of appending to the same file.
+class PartFile {
+  public:
+    explicit PartFile(const fs::path& path) : file_(std::fopen(path.c_str(), "ab")) {
+        if (!file_) throw DownloadError(Kind::Io, "cannot write '" + path.string() + "'");
+        if (flock(fileno(file_), LOCK_EX | LOCK_NB) != 0) {
+            std::fclose(file_);
+            throw DownloadError(Kind::Busy,
+                                "'" + path.string() + "' is being downloaded by another process");
+        }
+    }
+    ~PartFile() { std::fclose(file_); }
+    PartFile(const PartFile&) = delete;
+    PartFile& operator=(const PartFile&) = delete;
+    FILE* get() const { return file_; }
+
+  private:
+    FILE* file_;
+};
 
 // ----- installing --------------------------------------------------------------------------
 
@@ -334,10 +375,12 @@ InstallResult download_model(const CatalogEntry& entry, const DownloadOptions& o
     const fs::path folder = prepare_models_dir(options.models_dir, entry.name);
     const fs::path part = fs::absolute(partial_path(entry, options.models_dir));
     std::error_code ec;
-    uint64_t have = file_size_or_zero(part);
-    if (entry.size && have > *entry.size) fs::remove(part, ec), have = 0;  // cannot be ours
+    if (entry.size && file_size_or_zero(part) > *entry.size) fs::remove(part, ec);  // not ours
+    const PartFile out(part);  // locked until the function returns
+    const uint64_t have = file_size_or_zero(part);
     const bool resumed = have > 0;
-    if (!entry.size || have < *entry.size) fetch(entry.url, part, entry.size.value_or(0), options);
+    if (!entry.size || have < *entry.size)
+        fetch(entry.url, part, out.get(), entry.size.value_or(0), options);
     const std::string sha = sha256_file(part.string());
     verify(part, entry, sha);
 

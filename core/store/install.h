@@ -25,6 +25,7 @@ class DownloadError : public std::runtime_error {
         Http,         // the server answered an error status
         Refused,      // the file failed verification (size, checksum, trial load): deleted
         Exists,       // a model of that name is installed already
+        Busy,         // another process is downloading the same model
         Unsupported,  // the catalogue marks the format as unreadable by the engine
         Io,           // the model folder could not be written
     };

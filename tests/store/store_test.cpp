@@ -1,6 +1,9 @@
 // The model catalogue, downloads from a server on 127.0.0.1 (whole, dropped half-way and
 // resumed, corrupt, wrong checksum, no server) and imports (good and hostile files).
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -331,4 +334,20 @@ TEST(Import, RefusesHostileFilesAndLeavesNothing) {
     o.name = "../escape";
     EXPECT_EQ(kind_of([&] { ls::store::import_model(kFixture, o); }), Kind::Refused);
     EXPECT_TRUE(names_in(o.models_dir).empty());
+}
+
+TEST(Download, ASecondDownloadOfTheSameModelIsRefusedWhileTheFirstRuns) {
+    TempDir tmp;
+    HttpTestServer server(fixture_bytes());
+    const auto entry = entry_for(server.url());
+    const auto o = options_for(tmp.path());
+    fs::create_directories(o.models_dir);
+    const std::string part = ls::store::partial_path(entry, o.models_dir);
+    // Another process's download holds a lock on the .part.
+    const int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    ASSERT_GE(fd, 0);
+    ASSERT_EQ(::flock(fd, LOCK_EX), 0);
+    EXPECT_EQ(kind_of([&] { ls::store::download_model(entry, o); }), Kind::Busy);
+    ::close(fd);
+    EXPECT_EQ(ls::store::download_model(entry, o).sha256, fixture_sha());
 }
