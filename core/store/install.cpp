@@ -358,6 +358,63 @@ json download_manifest(const CatalogEntry& e, const std::string& sha, uint64_t b
               {"installed_at", now_utc()}}}};
 }
 
+// Verifies a complete .part and installs it as `folder`.
+InstallResult install_part(const CatalogEntry& entry, const DownloadOptions& options,
+                           const fs::path& part, const fs::path& folder) {
+    const std::string sha = sha256_file(part.string());
+    verify(part, entry, sha);
+    Staging staging(options.models_dir, entry.name);
+    const fs::path file = staging.path() / entry.file;
+    std::error_code ec;
+    fs::rename(part, file, ec);
+    if (ec) throw DownloadError(Kind::Io, "cannot move the download: " + ec.message());
+    // From here a failure deletes the bytes with the staging folder. The transfer was
+    // complete (curl checks the server's Content-Length), so a file that does not load is a
+    // bad file, not a short one: resuming it could not help.
+    trial_load(options, file, "the downloaded file");
+    InstallResult r;
+    r.bytes = file_size_or_zero(file);
+    r.sha256 = sha;
+    write_manifest(staging.path() / "manifest.json", download_manifest(entry, sha, r.bytes));
+    staging.commit(folder);
+    r.folder = folder.string();
+    r.manifest = (folder / "manifest.json").string();
+    r.file = (folder / entry.file).string();
+    return r;
+}
+
+// The folder name of an import, after checking what can be checked without reading the file.
+std::string import_name(const std::string& file, const fs::path& source, const ImportOptions& o) {
+    std::error_code ec;
+    if (!fs::is_regular_file(source, ec))
+        throw DownloadError(Kind::Refused, "'" + file + "' is not a file");
+    const std::string ext = source.extension().string();
+    if (ext != ".pt" && ext != ".pth" && ext != ".pkl" && ext != ".safetensors")
+        throw DownloadError(Kind::Refused,
+                            "'" + file + "' is not a model file (.pt, .pth, .pkl or .safetensors)");
+    const std::string name = o.name.empty() ? source.stem().string() : o.name;
+    if (!valid_model_name(name))
+        throw DownloadError(Kind::Refused, "\"" + name +
+                                               "\" cannot name a model folder (use letters, "
+                                               "digits, '.', '_' and '-')");
+    if (o.alignment != "ffhq" && o.alignment != "portrait" && o.alignment != "centre")
+        throw DownloadError(Kind::Refused,
+                            "alignment '" + o.alignment + "': use ffhq, portrait or centre");
+    return name;
+}
+
+json import_manifest(const std::string& name, const fs::path& source, const ImportOptions& o,
+                     const std::string& sha, uint64_t bytes) {
+    return {
+        {"format", "latent-studio-model-manifest"},
+        {"format_version", 1},
+        {"name", name},
+        {"alignment", o.alignment},
+        {"generator", {{"file", source.filename().string()}, {"sha256", sha}, {"size", bytes}}},
+        {"source",
+         {{"imported_from", source.string()}, {"linked", o.link}, {"installed_at", now_utc()}}}};
+}
+
 }  // namespace
 
 std::string partial_path(const CatalogEntry& entry, const std::string& models_dir) {
@@ -381,47 +438,15 @@ InstallResult download_model(const CatalogEntry& entry, const DownloadOptions& o
     const bool resumed = have > 0;
     if (!entry.size || have < *entry.size)
         fetch(entry.url, part, out.get(), entry.size.value_or(0), options);
-    const std::string sha = sha256_file(part.string());
-    verify(part, entry, sha);
-
-    Staging staging(options.models_dir, entry.name);
-    const fs::path file = staging.path() / entry.file;
-    fs::rename(part, file, ec);
-    if (ec) throw DownloadError(Kind::Io, "cannot move the download: " + ec.message());
-    // From here a failure deletes the downloaded bytes with the staging folder: they were
-    // complete and verified by size/checksum, so a trial load that fails means a bad file.
-    trial_load(options, file, "the downloaded file");
-    InstallResult r;
-    r.bytes = file_size_or_zero(file);
-    r.sha256 = sha;
+    InstallResult r = install_part(entry, options, part, folder);
     r.resumed = resumed;
-    write_manifest(staging.path() / "manifest.json", download_manifest(entry, sha, r.bytes));
-    staging.commit(folder);
-    r.folder = folder.string();
-    r.manifest = (folder / "manifest.json").string();
-    r.file = (folder / entry.file).string();
     return r;
 }
 
 InstallResult import_model(const std::string& file, const ImportOptions& options) {
     if (!options.trial_load) throw std::invalid_argument("import_model needs a trial load");
-    std::error_code ec;
     const fs::path source = fs::absolute(file);
-    if (!fs::is_regular_file(source, ec))
-        throw DownloadError(Kind::Refused, "'" + file + "' is not a file");
-    const std::string ext = source.extension().string();
-    if (ext != ".pt" && ext != ".pth" && ext != ".pkl" && ext != ".safetensors")
-        throw DownloadError(Kind::Refused, "'" + file +
-                                               "' is not a model file (.pt, .pth, .pkl or "
-                                               ".safetensors)");
-    const std::string name = options.name.empty() ? source.stem().string() : options.name;
-    if (!valid_model_name(name))
-        throw DownloadError(Kind::Refused, "\"" + name +
-                                               "\" cannot name a model folder (use letters, "
-                                               "digits, '.', '_' and '-')");
-    const auto& a = options.alignment;
-    if (a != "ffhq" && a != "portrait" && a != "centre")
-        throw DownloadError(Kind::Refused, "alignment '" + a + "': use ffhq, portrait or centre");
+    const std::string name = import_name(file, source, options);
     const fs::path folder = prepare_models_dir(options.models_dir, name);
     DownloadOptions trial;
     trial.trial_load = options.trial_load;
@@ -429,6 +454,7 @@ InstallResult import_model(const std::string& file, const ImportOptions& options
 
     Staging staging(options.models_dir, name);
     const fs::path target = staging.path() / source.filename();
+    std::error_code ec;
     if (options.link)
         fs::create_symlink(fs::canonical(source), target, ec);
     else
@@ -437,18 +463,8 @@ InstallResult import_model(const std::string& file, const ImportOptions& options
     InstallResult r;
     r.sha256 = sha256_file(target.string());
     r.bytes = file_size_or_zero(target);
-    const json manifest = {
-        {"format", "latent-studio-model-manifest"},
-        {"format_version", 1},
-        {"name", name},
-        {"alignment", a},
-        {"generator",
-         {{"file", source.filename().string()}, {"sha256", r.sha256}, {"size", r.bytes}}},
-        {"source",
-         {{"imported_from", source.string()},
-          {"linked", options.link},
-          {"installed_at", now_utc()}}}};
-    write_manifest(staging.path() / "manifest.json", manifest);
+    write_manifest(staging.path() / "manifest.json",
+                   import_manifest(name, source, options, r.sha256, r.bytes));
     staging.commit(folder);
     r.folder = folder.string();
     r.manifest = (folder / "manifest.json").string();

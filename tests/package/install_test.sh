@@ -12,6 +12,7 @@ if [ "$mode" = deb ]; then
   cpack --config "$build/CPackConfig.cmake" -G DEB -B "$tmp/pkg" > "$tmp/cpack.log" ||
     { cat "$tmp/cpack.log"; exit 1; }
   deb=$(ls "$tmp"/pkg/*.deb)
+  echo "built $(basename "$deb")"
   dpkg-deb -f "$deb" Package Version Architecture Depends
   dpkg-deb -x "$deb" "$tmp/root"
   prefix="$tmp/root/usr"
