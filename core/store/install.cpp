@@ -38,14 +38,65 @@ struct Transfer {
     bool no_space = false;
     uint64_t free_bytes = 0, needed_bytes = 0;
     fs::path folder;
+    fs::path part;
+    std::string etag, last_modified;  // of the last response, for If-Range on a later resume
     Progress progress;
 };
+
+// The .part's validator (the server's strong ETag or Last-Modified) lives beside it, so that a
+// resume asks "If-Range": a file that changed on the server since is then sent whole instead
+// of being glued onto the old bytes.
+fs::path validator_path(const fs::path& part) {
+    return fs::path(part.string() + ".validator");
+}
+
+std::string read_validator(const fs::path& part) {
+    std::error_code ec;
+    if (!fs::is_regular_file(validator_path(part), ec)) return {};
+    const std::vector<uint8_t> b = io::read_file_bytes(validator_path(part).string(), 4096);
+    return std::string(b.begin(), b.end());
+}
+
+// Best effort: without a stored validator a resume simply goes without If-Range.
+void write_validator(const Transfer& t) {
+    const bool strong_etag = !t.etag.empty() && t.etag.rfind("W/", 0) != 0;
+    const std::string v = strong_etag ? t.etag : t.last_modified;
+    std::error_code ec;
+    if (v.empty()) return void(fs::remove(validator_path(t.part), ec));
+    try {
+        io::write_file_atomic(validator_path(t.part).string(),
+                              std::vector<uint8_t>(v.begin(), v.end()));
+    } catch (const std::exception&) {
+    }
+}
+
+void remove_part(const fs::path& part) {
+    std::error_code ec;
+    fs::remove(part, ec);
+    fs::remove(validator_path(part), ec);
+}
+
+// The value of header `name` (lower case) in `line`, or "" when the line is another header.
+std::string header_value(const std::string& line, const std::string& name) {
+    if (line.size() <= name.size() + 1 || line[name.size()] != ':') return {};
+    for (size_t i = 0; i < name.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return {};
+    const auto begin = line.find_first_not_of(" \t", name.size() + 1);
+    const auto end = line.find_last_not_of(" \t\r\n");
+    return begin == std::string::npos || end < begin ? "" : line.substr(begin, end - begin + 1);
+}
 
 size_t on_header(char* data, size_t size, size_t count, void* user) {
     auto* t = static_cast<Transfer*>(user);
     const std::string line(data, size * count);
     // Headers of every response arrive here (redirects too): keep the last response's.
-    if (line.rfind("HTTP/", 0) == 0) t->got_range = false;
+    if (line.rfind("HTTP/", 0) == 0) {
+        t->got_range = false;
+        t->etag.clear();
+        t->last_modified.clear();
+    }
+    if (auto v = header_value(line, "etag"); !v.empty()) t->etag = v;
+    if (auto v = header_value(line, "last-modified"); !v.empty()) t->last_modified = v;
     unsigned long long first = 0;
     if (sscanf(line.c_str(), "%*[Cc]ontent-%*[Rr]ange: bytes %llu-", &first) == 1) {
         t->range_start = first;
@@ -74,6 +125,7 @@ bool check_status(CURL* curl, Transfer* t) {
     long code = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &code);
     if (!room_for_body(curl, t)) return false;
+    write_validator(*t);
     if (t->start == 0) return true;
     if (code == 206) {
         if (t->got_range && t->range_start == t->start) return true;
@@ -203,6 +255,7 @@ void fetch(const std::string& url, const fs::path& part, FILE* out, uint64_t kno
     t.start = file_size_or_zero(part);
     t.known_size = known_size;
     t.folder = part.parent_path();
+    t.part = part;
     t.progress = {t.start, known_size, t.start > 0};
     t.out = out;
     EasyHandle h;
@@ -210,6 +263,11 @@ void fetch(const std::string& url, const fs::path& part, FILE* out, uint64_t kno
     char detail[CURL_ERROR_SIZE] = "";
     curl_easy_setopt(h.curl, CURLOPT_ERRORBUFFER, detail);
     configure(h.curl, url, &t, options);
+    std::unique_ptr<curl_slist, void (*)(curl_slist*)> headers(nullptr, &curl_slist_free_all);
+    if (const std::string v = read_validator(part); t.start > 0 && !v.empty()) {
+        headers.reset(curl_slist_append(nullptr, ("If-Range: " + v).c_str()));
+        curl_easy_setopt(h.curl, CURLOPT_HTTPHEADER, headers.get());
+    }
     t.curl = h.curl;
     const CURLcode rc = curl_easy_perform(h.curl);
     const bool flushed = std::fflush(t.out) == 0;
@@ -218,9 +276,8 @@ void fetch(const std::string& url, const fs::path& part, FILE* out, uint64_t kno
     long code = 0;
     curl_easy_getinfo(h.curl, CURLINFO_RESPONSE_CODE, &code);
     if (rc == CURLE_HTTP_RETURNED_ERROR && code == 416 && t.start > 0) return;
-    std::error_code ec;
     // Nothing to resume from an empty file, nor from one the server mixed up.
-    if (t.bad_range || file_size_or_zero(part) == 0) fs::remove(part, ec);
+    if (t.bad_range || file_size_or_zero(part) == 0) remove_part(part);
     transfer_failed(rc, h.curl, t, url, *detail ? detail : curl_easy_strerror(rc));
 }
 
@@ -321,15 +378,14 @@ void trial_load(const DownloadOptions& o, const fs::path& file, const std::strin
 // only append to bad bytes.
 void verify(const fs::path& part, const CatalogEntry& entry, const std::string& sha) {
     const uint64_t got = file_size_or_zero(part);
-    std::error_code ec;
     if (entry.size && got != *entry.size) {
-        fs::remove(part, ec);
+        remove_part(part);
         throw DownloadError(Kind::Refused, "the download has " + std::to_string(got) +
                                                " bytes, the catalogue says " +
                                                std::to_string(*entry.size) + "; it was deleted");
     }
     if (entry.sha256 && sha != *entry.sha256) {
-        fs::remove(part, ec);
+        remove_part(part);
         throw DownloadError(Kind::Refused, "the download's SHA-256 is " + sha +
                                                ", the catalogue says " + *entry.sha256 +
                                                "; it was deleted");
@@ -368,6 +424,7 @@ InstallResult install_part(const CatalogEntry& entry, const DownloadOptions& opt
     std::error_code ec;
     fs::rename(part, file, ec);
     if (ec) throw DownloadError(Kind::Io, "cannot move the download: " + ec.message());
+    remove_part(part);  // its validator
     // From here a failure deletes the bytes with the staging folder. The transfer was
     // complete (curl checks the server's Content-Length), so a file that does not load is a
     // bad file, not a short one: resuming it could not help.
@@ -431,8 +488,7 @@ InstallResult download_model(const CatalogEntry& entry, const DownloadOptions& o
     }
     const fs::path folder = prepare_models_dir(options.models_dir, entry.name);
     const fs::path part = fs::absolute(partial_path(entry, options.models_dir));
-    std::error_code ec;
-    if (entry.size && file_size_or_zero(part) > *entry.size) fs::remove(part, ec);  // not ours
+    if (entry.size && file_size_or_zero(part) > *entry.size) remove_part(part);  // not ours
     const PartFile out(part);  // locked until the function returns
     const uint64_t have = file_size_or_zero(part);
     const bool resumed = have > 0;

@@ -67,7 +67,8 @@ int closed_port() {
     return port;
 }
 
-HttpTestServer::HttpTestServer(std::vector<uint8_t> body) : body_(std::move(body)) {
+HttpTestServer::HttpTestServer(std::vector<uint8_t> body)
+    : body_(std::make_shared<const std::vector<uint8_t>>(std::move(body))) {
     listener_ = bound_socket(&port_);
     if (::listen(listener_, 8) != 0) throw std::runtime_error("listen() failed");
     thread_ = std::thread([this] { serve(); });
@@ -81,6 +82,12 @@ HttpTestServer::~HttpTestServer() {
 
 std::string HttpTestServer::url() const {
     return "http://127.0.0.1:" + std::to_string(port_) + "/model.pt";
+}
+
+void HttpTestServer::set_body(std::vector<uint8_t> body, const std::string& etag) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    body_ = std::make_shared<const std::vector<uint8_t>>(std::move(body));
+    etag_ = etag;
 }
 
 std::vector<std::string> HttpTestServer::ranges_seen() const {
@@ -99,19 +106,22 @@ void HttpTestServer::serve() {
     }
 }
 
-void HttpTestServer::send_body(int fd, uint64_t from, uint64_t count) {
-    send_all(fd, body_.data() + from, static_cast<size_t>(count));
-}
-
 void HttpTestServer::answer(int fd) {
     const std::string request = read_request(fd);
-    const std::string range = header_value(request, "Range");
+    std::string range = header_value(request, "Range");
+    std::shared_ptr<const std::vector<uint8_t>> body;
+    std::string etag;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         ranges_.push_back(range);
+        body = body_;
+        etag = etag_;
     }
+    // If-Range naming another version: the Range is ignored and the whole file is sent.
+    const std::string if_range = header_value(request, "If-Range");
+    if (!if_range.empty() && if_range != etag) range.clear();
     const Mode mode = mode_;
-    const uint64_t size = body_.size();
+    const uint64_t size = body->size();
     if (mode == Mode::NotFound) {
         const std::string h =
             "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
@@ -131,12 +141,13 @@ void HttpTestServer::answer(int fd) {
     h = ranged ? "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes " + std::to_string(from) +
                      "-" + std::to_string(size - 1) + "/" + std::to_string(size) + "\r\n"
                : "HTTP/1.1 200 OK\r\n";
+    if (!etag.empty()) h += "ETag: " + etag + "\r\n";
     h += "Content-Length: " + std::to_string(count) +
          "\r\nContent-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
     send_all(fd, h.data(), h.size());
     // DropHalf: the promised length, then only half of it, then the connection closes.
     const bool half = mode == Mode::DropHalf || mode == Mode::Stall;
-    send_body(fd, from, half ? count / 2 : count);
+    send_all(fd, body->data() + from, static_cast<size_t>(half ? count / 2 : count));
     for (int i = 0; mode == Mode::Stall && i < 200 && !stop_; ++i) ::usleep(50000);
 }
 

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -23,6 +24,9 @@ class HttpTestServer {
     HttpTestServer& operator=(const HttpTestServer&) = delete;
 
     std::string url() const;
+    // Serves another file from now on; a non-empty `etag` is sent as ETag and honoured in
+    // If-Range (a resume of another version gets the whole new file, as RFC 9110 says).
+    void set_body(std::vector<uint8_t> body, const std::string& etag);
     void set_mode(Mode mode) { mode_ = mode; }
     // The Range header of each request so far ("" for none).
     std::vector<std::string> ranges_seen() const;
@@ -30,9 +34,9 @@ class HttpTestServer {
   private:
     void serve();
     void answer(int fd);
-    void send_body(int fd, uint64_t from, uint64_t count);
 
-    std::vector<uint8_t> body_;
+    std::shared_ptr<const std::vector<uint8_t>> body_;
+    std::string etag_;
     int listener_ = -1;
     int port_ = 0;
     std::atomic<Mode> mode_{Mode::Normal};

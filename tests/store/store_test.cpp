@@ -351,3 +351,23 @@ TEST(Download, ASecondDownloadOfTheSameModelIsRefusedWhileTheFirstRuns) {
     ::close(fd);
     EXPECT_EQ(ls::store::download_model(entry, o).sha256, fixture_sha());
 }
+
+TEST(Download, AResumeOfAFileThatChangedOnTheServerStartsAgain) {
+    TempDir tmp;
+    std::vector<uint8_t> old_version = fixture_bytes();
+    old_version[old_version.size() / 4] ^= 1;  // in the half that the first attempt keeps
+    HttpTestServer server(old_version);
+    server.set_body(old_version, "\"v1\"");
+    const auto entry = entry_for(server.url());  // no checksum: only If-Range can tell
+    const auto o = options_for(tmp.path());
+    server.set_mode(HttpTestServer::Mode::DropHalf);
+    EXPECT_EQ(kind_of([&] { ls::store::download_model(entry, o); }), Kind::Interrupted);
+    EXPECT_EQ(names_in(o.models_dir),
+              (std::vector<std::string>{"tiny.part", "tiny.part.validator"}));
+
+    server.set_body(fixture_bytes(), "\"v2\"");  // the publisher replaced the file
+    server.set_mode(HttpTestServer::Mode::Normal);
+    const auto r = ls::store::download_model(entry, o);
+    EXPECT_EQ(ls::store::sha256_file(r.file), fixture_sha());  // the new file, whole
+    EXPECT_EQ(names_in(o.models_dir), std::vector<std::string>{"tiny"});
+}
