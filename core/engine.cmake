@@ -43,11 +43,12 @@ latent_studio_warnings(latent_engine)
 # Photos: the header sniffer and the alignment geometry are plain C++ and build everywhere;
 # decoding, detection and warping need OpenCV (objdetect for the cascades and YuNet, photo for
 # Poisson blending).
-set(LATENT_IMAGING_PLAIN imaging/image_path.cpp imaging/photo_header.cpp imaging/face_align.cpp)
+set(LATENT_IMAGING_PLAIN imaging/image_path.cpp imaging/photo_header.cpp imaging/face_align.cpp
+    imaging/photo_crop_common.cpp)
 if(LATENT_STUDIO_BUILD_CLI_IMAGES)
   add_library(latent_imaging STATIC ${LATENT_IMAGING_PLAIN} imaging/image_file.cpp
               imaging/grid_image.cpp imaging/photo.cpp imaging/face_detect.cpp
-              imaging/face_warp.cpp imaging/classic_inpaint.cpp)
+              imaging/face_warp.cpp imaging/classic_inpaint.cpp imaging/photo_crop.cpp)
   target_link_libraries(latent_imaging PUBLIC latent_io PRIVATE latent_portrait opencv_core
                         opencv_imgproc opencv_imgcodecs opencv_objdetect opencv_photo)
 else()
@@ -55,6 +56,8 @@ else()
   target_link_libraries(latent_imaging PUBLIC latent_io PRIVATE latent_portrait)
 endif()
 target_include_directories(latent_imaging PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
+find_package(nlohmann_json REQUIRED)
+target_link_libraries(latent_imaging PRIVATE nlohmann_json::nlohmann_json)
 latent_studio_warnings(latent_imaging)
 
 # The direction library of a model (library.json and .npy files, the manifest's directions):

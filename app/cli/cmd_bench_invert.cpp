@@ -62,15 +62,18 @@ struct Tally {
         auto min = [](const std::vector<double>& v) {
             return v.empty() ? 0.0 : *std::min_element(v.begin(), v.end());
         };
-        return {{"psnr_db_mean", mean(psnr)}, {"psnr_db_min", min(psnr)},
-                {"ssim_mean", mean(ssim)},    {"seconds_mean", mean(seconds)},
+        return {{"psnr_db_mean", mean(psnr)},
+                {"psnr_db_min", min(psnr)},
+                {"ssim_mean", mean(ssim)},
+                {"seconds_mean", mean(seconds)},
                 {"images", psnr.size()}};
     }
 };
 
 // Every preset and the encoder alone on each target of `targets` [N, 3, R, R].
-nlohmann::json reconstruction(const BenchInvertOptions& b, Model& m, train::FeatureNetImpl* encoder, const at::Tensor& targets,
-                              const std::vector<std::string>& presets, const std::string& what) {
+nlohmann::json reconstruction(const BenchInvertOptions& b, Model& m, train::FeatureNetImpl* encoder,
+                              const at::Tensor& targets, const std::vector<std::string>& presets,
+                              const std::string& what) {
     auto& g = *m.generator;
     nlohmann::json out;
     if (encoder) {
@@ -111,8 +114,8 @@ nlohmann::json reconstruction(const BenchInvertOptions& b, Model& m, train::Feat
 
 // PSNR inside the hidden region for the masked inversion (its fill composited), the encoder
 // alone (fed the image with the region replaced by the average face) and OpenCV's Telea.
-nlohmann::json inpainting(const BenchInvertOptions& b, Model& m, train::FeatureNetImpl* encoder, const at::Tensor& targets,
-                          const std::string& preset_name) {
+nlohmann::json inpainting(const BenchInvertOptions& b, Model& m, train::FeatureNetImpl* encoder,
+                          const at::Tensor& targets, const std::string& preset_name) {
     auto& g = *m.generator;
     const int64_t r = g.config().resolution;
     nlohmann::json out;
@@ -137,7 +140,8 @@ nlohmann::json inpainting(const BenchInvertOptions& b, Model& m, train::FeatureN
             }
             const RgbImage filled =
                 inpaint_telea(tensor_to_rgb(target)[0], invert::mask_to_grey(hidden));
-            telea.psnr.push_back(invert::psnr(rgb_to_tensor(filled).to(target.device()), target, hidden));
+            telea.psnr.push_back(
+                invert::psnr(rgb_to_tensor(filled).to(target.device()), target, hidden));
         }
         nlohmann::json j;
         j["hidden_fraction"] = hidden.mean().item<double>();
@@ -183,7 +187,8 @@ int run_bench_invert(const BenchInvertOptions& o) {
         out["rendered"] = reconstruction(o, m, encoder.get(), rendered, presets, "rendered");
         out["rendered"]["targets"] = "held-out rendered portraits (seeds from 1e9)";
     }
-    if (o.inpainting) out["inpainting"] = inpainting(o, m, encoder.get(), generated, o.inpaint_preset);
+    if (o.inpainting)
+        out["inpainting"] = inpainting(o, m, encoder.get(), generated, o.inpaint_preset);
     std::cout << out.dump(2) << "\n";
     return kOk;
 }

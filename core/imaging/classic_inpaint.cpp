@@ -12,7 +12,8 @@ RgbImage inpaint_telea(const RgbImage& image, const GreyImage& mask, double radi
                               std::to_string(mask.height) + " but the image is " +
                               std::to_string(image.width) + " x " + std::to_string(image.height));
     }
-    const cv::Mat src(image.height, image.width, CV_8UC3, const_cast<uint8_t*>(image.pixels.data()));
+    const cv::Mat src(image.height, image.width, CV_8UC3,
+                      const_cast<uint8_t*>(image.pixels.data()));
     const cv::Mat m(mask.height, mask.width, CV_8UC1, const_cast<uint8_t*>(mask.pixels.data()));
     cv::Mat dst;
     cv::inpaint(src, m, dst, radius, cv::INPAINT_TELEA);

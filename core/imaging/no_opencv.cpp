@@ -10,6 +10,7 @@
 #include "imaging/grid_image.h"
 #include "imaging/image_file.h"
 #include "imaging/photo.h"
+#include "imaging/photo_crop.h"
 #include "io/value.h"
 
 namespace ls {
@@ -72,6 +73,24 @@ RgbImage paste_back(const RgbImage&, const Alignment&, const RgbImage&, const Pa
 
 RgbImage composite_masked(const RgbImage&, const RgbImage&, const GreyImage&, double) {
     refuse_photo("composite the fill");
+}
+
+PhotoCrop crop_photo(const RgbImage&, const std::optional<AlignTemplate>&, int, CropMode,
+                     const DetectorOptions&) {
+    refuse_photo("crop the photo");
+}
+
+GreyImage mask_for_crop(const GreyImage&, const RgbImage&, const Alignment&, int) {
+    refuse_photo("crop the mask");
+}
+
+RgbImage paste_edit(const RgbImage&, const Alignment&, const RgbImage&, const RgbImage&,
+                    PasteMode, const PasteOptions&) {
+    refuse_photo("paste the edit back into the photo");
+}
+
+RgbImage paste_fill(const RgbImage&, const Alignment&, const RgbImage&, const GreyImage&, double) {
+    refuse_photo("paste the fill back into the photo");
 }
 
 }  // namespace ls

@@ -44,13 +44,16 @@ at::Tensor ssim(const at::Tensor& a, const at::Tensor& b, const at::Tensor& weig
     }
     const at::Tensor x = (a + 1) / 2, y = (b + 1) / 2;
     const at::Tensor win = gaussian_window(c, a.options());
-    auto blur = [&](const at::Tensor& t) { return at::conv2d(t, win, at::Tensor(), at::IntArrayRef{1}, at::IntArrayRef{0}, at::IntArrayRef{1}, c); };
+    auto blur = [&](const at::Tensor& t) {
+        return at::conv2d(t, win, at::Tensor(), at::IntArrayRef{1}, at::IntArrayRef{0},
+                          at::IntArrayRef{1}, c);
+    };
     const at::Tensor mx = blur(x), my = blur(y);
     const at::Tensor sxx = blur(x * x) - mx * mx, syy = blur(y * y) - my * my;
     const at::Tensor sxy = blur(x * y) - mx * my;
     const double c1 = 0.01 * 0.01, c2 = 0.03 * 0.03;
-    const at::Tensor map = ((2 * mx * my + c1) * (2 * sxy + c2)) /
-                           ((mx * mx + my * my + c1) * (sxx + syy + c2));
+    const at::Tensor map =
+        ((2 * mx * my + c1) * (2 * sxy + c2)) / ((mx * mx + my * my + c1) * (sxx + syy + c2));
     // A window centre counts with the weight of its centre pixel.
     at::Tensor w;
     if (weight.defined()) w = weight.narrow(2, 5, map.size(2)).narrow(3, 5, map.size(3));

@@ -36,7 +36,9 @@ InvertOptions preset(const std::string& name) {
     return o;
 }
 
-std::vector<std::string> preset_names() { return {"fast", "balanced", "best"}; }
+std::vector<std::string> preset_names() {
+    return {"fast", "balanced", "best"};
+}
 
 struct Inverter::Optimiser {
     train::Adam adam;
@@ -62,8 +64,7 @@ at::Tensor weight_at(const at::Tensor& known, int64_t size) {
 }  // namespace
 
 Inverter::Inverter(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::FeatureNetImpl* encoder,
-                   const at::Tensor& target, const at::Tensor& known,
-                   const InvertOptions& options)
+                   const at::Tensor& target, const at::Tensor& known, const InvertOptions& options)
     : g_(g), d_(options.feature_weight > 0 ? d : nullptr), encoder_(encoder), options_(options) {
     if (c10::InferenceMode::is_enabled()) {
         throw std::logic_error("the inversion needs gradients: do not run it in InferenceMode");
@@ -108,13 +109,15 @@ Inverter::Inverter(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::Featur
     }
     if (options.init_jitter > 0) {
         at::Generator gen = at::detail::createCPUGenerator(options.seed);
-        start_ = start_ + at::randn(start_.sizes(), gen, at::kFloat).to(device) * options.init_jitter;
+        start_ =
+            start_ + at::randn(start_.sizes(), gen, at::kFloat).to(device) * options.init_jitter;
     }
     code_ = options.wplus ? start_.clone() : start_.mean(1, true).clone();
     code_.requires_grad_(true);
     if (d_) {
         for (const at::Tensor& f : d_->features(target_)) target_features_.push_back(f.detach());
-        for (const at::Tensor& f : target_features_) feature_weights_.push_back(weight_at(known_, f.size(2)));
+        for (const at::Tensor& f : target_features_)
+            feature_weights_.push_back(weight_at(known_, f.size(2)));
     }
     best_ = start_.clone();
     best_loss_ = loss_of(best_, g.synthesis(best_, nn::NoiseMode::Const)).item<double>();
@@ -152,8 +155,8 @@ at::Tensor Inverter::loss_of(const at::Tensor& wplus, const at::Tensor& image) c
                           options_.encoder_weight;
     }
     if (options_.average_weight > 0) {
-        loss = loss + (wplus - g_.latent_avg.to(at::kFloat)).square().mean() *
-                          options_.average_weight;
+        loss =
+            loss + (wplus - g_.latent_avg.to(at::kFloat)).square().mean() * options_.average_weight;
     }
     return loss;
 }
@@ -187,7 +190,8 @@ StepReport Inverter::step() {
         // The last update has not been measured yet.
         at::NoGradGuard no_grad;
         const at::Tensor last = code_to_wplus(code_).detach();
-        const double last_loss = loss_of(last, g_.synthesis(last, nn::NoiseMode::Const)).item<double>();
+        const double last_loss =
+            loss_of(last, g_.synthesis(last, nn::NoiseMode::Const)).item<double>();
         if (last_loss < best_loss_) {
             best_loss_ = last_loss;
             best_ = last.clone();
@@ -201,9 +205,8 @@ at::Tensor Inverter::best_image() const {
     return g_.synthesis(best_, nn::NoiseMode::Const);
 }
 
-InvertResult invert(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d,
-                    train::FeatureNetImpl* encoder, const at::Tensor& target,
-                    const at::Tensor& known, const InvertOptions& options,
+InvertResult invert(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::FeatureNetImpl* encoder,
+                    const at::Tensor& target, const at::Tensor& known, const InvertOptions& options,
                     const ProgressFn& progress) {
     const auto t0 = std::chrono::steady_clock::now();
     Inverter inverter(g, d, encoder, target, known, options);
@@ -218,8 +221,7 @@ InvertResult invert(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d,
     }
     result.wplus = inverter.best_wplus();
     result.loss = inverter.best_loss();
-    result.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     return result;
 }
 

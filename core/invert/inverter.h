@@ -33,16 +33,16 @@ namespace ls::invert {
 
 struct InvertOptions {
     int steps = 100;
-    double lr = 0.05;           // Adam's peak learning rate, ramped up and down (cosine)
-    bool wplus = true;          // false: one w for every layer (W space)
-    double pixel_weight = 1.0;  // MSE on -1..1
-    double ssim_weight = 0.5;   // 1 - SSIM
-    double feature_weight = 0.05;  // discriminator features (ignored without a discriminator)
-    double encoder_weight = 0.01;  // ||w - E(G(w))||^2 (ignored without an encoder)
+    double lr = 0.05;                // Adam's peak learning rate, ramped up and down (cosine)
+    bool wplus = true;               // false: one w for every layer (W space)
+    double pixel_weight = 1.0;       // MSE on -1..1
+    double ssim_weight = 0.5;        // 1 - SSIM
+    double feature_weight = 0.05;    // discriminator features (ignored without a discriminator)
+    double encoder_weight = 0.01;    // ||w - E(G(w))||^2 (ignored without an encoder)
     double average_weight = 0.0005;  // ||w - w_avg||^2
-    double init_jitter = 0.0;   // standard deviation of noise added to the start code
-    uint64_t seed = 0;          // for the jitter; everything else is deterministic
-    bool use_encoder = true;    // false: start from the average code even with an encoder
+    double init_jitter = 0.0;        // standard deviation of noise added to the start code
+    uint64_t seed = 0;               // for the jitter; everything else is deterministic
+    bool use_encoder = true;         // false: start from the average code even with an encoder
 };
 
 // "fast", "balanced" or "best"; throws std::invalid_argument naming the three otherwise.
@@ -105,9 +105,8 @@ struct InvertResult {
 // Runs the Inverter to the end, or until `progress` returns false (then the best code so far
 // is returned, with cancelled set).
 using ProgressFn = std::function<bool(const StepReport&, const Inverter&)>;
-InvertResult invert(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d,
-                    train::FeatureNetImpl* encoder, const at::Tensor& target,
-                    const at::Tensor& known, const InvertOptions& options,
+InvertResult invert(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::FeatureNetImpl* encoder,
+                    const at::Tensor& target, const at::Tensor& known, const InvertOptions& options,
                     const ProgressFn& progress = {});
 
 }  // namespace ls::invert

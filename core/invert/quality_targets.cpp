@@ -50,7 +50,8 @@ GreyImage mask_to_grey(const at::Tensor& mask) {
     if (mask.dim() != 4 || mask.size(0) != 1 || mask.size(1) != 1) {
         throw std::invalid_argument("a mask tensor is [1, 1, H, W]");
     }
-    const at::Tensor u8 = (mask.detach().to(at::kCPU, at::kFloat) >= 0.5).to(at::kByte).mul(255).contiguous();
+    const at::Tensor u8 =
+        (mask.detach().to(at::kCPU, at::kFloat) >= 0.5).to(at::kByte).mul(255).contiguous();
     GreyImage out{static_cast<int>(mask.size(3)), static_cast<int>(mask.size(2)), {}};
     out.pixels.assign(u8.data_ptr<uint8_t>(), u8.data_ptr<uint8_t>() + u8.numel());
     return out;

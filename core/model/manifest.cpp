@@ -64,6 +64,11 @@ ModelManifest read_manifest(const std::string& path) {
     m.generator = *g;
     m.encoder = component_file(j, "encoder", dir, where);
     m.classifier = component_file(j, "classifier", dir, where);
+    m.alignment = string_field(j, "alignment", "ffhq");
+    if (m.alignment != "ffhq" && m.alignment != "portrait" && m.alignment != "centre") {
+        throw io::FormatError(where + ": \"alignment\" is '" + m.alignment +
+                              "'; use ffhq, portrait or centre");
+    }
     return m;
 }
 

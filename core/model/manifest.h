@@ -14,6 +14,10 @@ struct ModelManifest {
     std::string name, description;
     std::string generator;  // absolute paths
     std::optional<std::string> encoder, classifier;
+    // How the training images were framed, so that a photo is cropped the same way:
+    // "ffhq" (NVIDIA's FFHQ alignment), "portrait" (the embedded model's renderer) or
+    // "centre" (no face: a centred square). Models without a manifest are taken as "ffhq".
+    std::string alignment = "ffhq";
 };
 
 // True for a folder holding manifest.json or a path ending in .json.
