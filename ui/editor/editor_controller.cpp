@@ -215,7 +215,7 @@ void EditorController::apply_state(const EditorState& state, bool base_changed) 
 void EditorController::request_render(bool with_original) {
     if (state_.base.empty()) return;
     RenderRequest r;
-    r.generation = ++generation_;
+    r.generation = requested_render_ = ++generation_;
     r.wplus = state_.base;
     r.truncation = state_.truncation;
     r.edits = edits_.specs();
@@ -242,7 +242,7 @@ void EditorController::on_failed(quint64 generation, const QString& message) {
         compare_job_ = 0;
         Q_EMIT compareChanged();
     }
-    photo_failed(generation, message);
+    photo_failed(generation);
     report_error(message);
 }
 
@@ -473,7 +473,8 @@ bool EditorController::exportImage(const QUrl& file, int jpeg_quality, bool embe
         // A photo's export is the whole photo with the edit pasted back.
         out = photo_ && state_.frame ? photo_export() : image_;
     } catch (const std::exception& e) {
-        report_error(tr("Cannot paste the edit back into the photo: %1").arg(e.what()));
+        report_error(
+            tr("Cannot paste the edit back into the photo: %1").arg(QString::fromUtf8(e.what())));
         return false;
     }
     if (embed_recipe) out.setText(QStringLiteral("latent-studio-recipe"), recipe_json());

@@ -92,18 +92,18 @@ class EditorController : public QObject {
     Q_PROPERTY(bool hasMask READ has_mask NOTIFY maskChanged)
     Q_PROPERTY(bool hasFill READ has_fill NOTIFY maskChanged)
     // Inversion and export settings, remembered between runs.
-    Q_PROPERTY(QString invertPreset READ invert_preset WRITE set_invert_preset NOTIFY
-                   photoSettingsChanged)
-    Q_PROPERTY(bool invertWPlus READ invert_wplus WRITE set_invert_wplus NOTIFY
-                   photoSettingsChanged)
+    Q_PROPERTY(
+        QString invertPreset READ invert_preset WRITE set_invert_preset NOTIFY photoSettingsChanged)
+    Q_PROPERTY(
+        bool invertWPlus READ invert_wplus WRITE set_invert_wplus NOTIFY photoSettingsChanged)
     Q_PROPERTY(int invertSeed READ invert_seed WRITE set_invert_seed NOTIFY photoSettingsChanged)
     // > 0: this many steps instead of the preset's (tests, quick looks).
-    Q_PROPERTY(int invertStepsOverride READ invert_steps_override WRITE
-                   set_invert_steps_override NOTIFY photoSettingsChanged)
+    Q_PROPERTY(int invertStepsOverride READ invert_steps_override WRITE set_invert_steps_override
+                   NOTIFY photoSettingsChanged)
     Q_PROPERTY(QString pasteMode READ paste_mode WRITE set_paste_mode NOTIFY photoSettingsChanged)
     Q_PROPERTY(bool poisson READ poisson WRITE set_poisson NOTIFY photoSettingsChanged)
-    Q_PROPERTY(QString yunetModel READ yunet_model WRITE set_yunet_model NOTIFY
-                   photoSettingsChanged)
+    Q_PROPERTY(
+        QString yunetModel READ yunet_model WRITE set_yunet_model NOTIFY photoSettingsChanged)
 
   public:
     explicit EditorController(QObject* parent = nullptr);
@@ -190,7 +190,8 @@ class EditorController : public QObject {
     bool recovery_available() const;
     int autosave_seconds() const { return autosave_seconds_; }
     void set_autosave_seconds(int seconds);
-    quint64 requested_generation() const { return generation_; }
+    // The newest render asked for (jobs take their numbers from the same counter).
+    quint64 requested_generation() const { return requested_render_; }
     quint64 shown_generation() const { return shown_generation_; }
     DirectionListModel* candidates() { return &candidates_; }
     bool discovering() const { return discover_job_ != 0; }
@@ -298,7 +299,7 @@ class EditorController : public QObject {
     void start_inversion(const QImage& mask);
     void update_view();
     void close_photo();
-    bool photo_failed(quint64 job, const QString& message);
+    bool photo_failed(quint64 job);
     QImage photo_export() const;
     SessionPhoto session_photo() const;
     std::optional<SessionPhoto> session_photo_or_none() const {
@@ -315,7 +316,7 @@ class EditorController : public QObject {
     QString status_;
     QUrl session_url_;
     double render_ms_ = 0.0;
-    quint64 generation_ = 0, shown_generation_ = 0, sample_generation_ = 0;
+    quint64 generation_ = 0, shown_generation_ = 0, sample_generation_ = 0, requested_render_ = 0;
     QString pending_z_source_;               // the z file being mapped
     std::optional<EditorState> drag_start_;  // the state when a slider drag began
     QTimer autosave_timer_;
@@ -339,8 +340,8 @@ class EditorController : public QObject {
     SharedPhoto photo_;
     QString photo_path_, photo_sha256_, photo_note_, photo_stage_;
     QImage photo_display_;
-    double display_scale_ = 1.0;  // photoImage pixels per photo pixel
-    Alignment box_;               // the crop box (the next inversion's crop)
+    double display_scale_ = 1.0;      // photoImage pixels per photo pixel
+    Alignment box_;                   // the crop box (the next inversion's crop)
     bool restoring_session_ = false;  // the photo is being reopened for a session
     quint64 photo_job_ = 0, invert_job_ = 0;
     bool invert_is_fill_ = false;

@@ -48,7 +48,8 @@ QImage add_difference(const QImage& base, const QImage& edited, const QImage& re
         uchar* o = out.scanLine(y);
         const uchar* pe = e.constScanLine(y);
         const uchar* pr = r.constScanLine(y);
-        for (int x = 0; x < out.width() * 3; ++x) o[x] = uchar(std::clamp(o[x] + pe[x] - pr[x], 0, 255));
+        for (int x = 0; x < out.width() * 3; ++x)
+            o[x] = uchar(std::clamp(o[x] + pe[x] - pr[x], 0, 255));
     }
     return out;
 }
@@ -110,7 +111,7 @@ void EditorController::on_photo_opened(const PhotoResult& result) {
     update_view();
 }
 
-bool EditorController::photo_failed(quint64 job, const QString& message) {
+bool EditorController::photo_failed(quint64 job) {
     if (job == 0) return false;
     if (job == photo_job_) {
         // A photo that cannot be read changes nothing: the previous photo (if any) stays.
@@ -285,24 +286,22 @@ void EditorController::on_inverted(const InvertOutcome& out) {
     }
     push_change(text, state_, after, true);
     Q_EMIT invertChanged();
-    set_status(out.cancelled
-                   ? tr("Stopped at step %1 of %2: kept the best code so far (loss %3)")
-                         .arg(out.steps_run)
-                         .arg(out.steps)
-                         .arg(out.loss, 0, 'f', 4)
-                   : tr("%1 in %2 s: %3 steps, loss %4")
-                         .arg(text)
-                         .arg(out.seconds, 0, 'f', 1)
-                         .arg(out.steps_run)
-                         .arg(out.loss, 0, 'f', 4));
+    set_status(out.cancelled ? tr("Stopped at step %1 of %2: kept the best code so far (loss %3)")
+                                   .arg(out.steps_run)
+                                   .arg(out.steps)
+                                   .arg(out.loss, 0, 'f', 4)
+                             : tr("%1 in %2 s: %3 steps, loss %4")
+                                   .arg(text)
+                                   .arg(out.seconds, 0, 'f', 1)
+                                   .arg(out.steps_run)
+                                   .arg(out.loss, 0, 'f', 4));
 }
 
 bool EditorController::has_mask() const {
     if (state_.mask.isNull()) return false;
     for (int y = 0; y < state_.mask.height(); ++y) {
         const uchar* row = state_.mask.constScanLine(y);
-        if (std::any_of(row, row + state_.mask.width(), [](uchar v) { return v > 0; }))
-            return true;
+        if (std::any_of(row, row + state_.mask.width(), [](uchar v) { return v > 0; })) return true;
     }
     return false;
 }

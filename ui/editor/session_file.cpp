@@ -1,11 +1,11 @@
 #include "session_file.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QCryptographicHash>
 #include <QSaveFile>
 
 #include <stdexcept>
@@ -198,7 +198,8 @@ EditorState load_session(const QString& path, const ModelInfo& model,
     if (root["source_photo"].isObject()) {
         const QJsonObject o = root["source_photo"].toObject();
         const SessionPhoto p = photo_from_json(o);
-        if (o["has_code"].toBool() && p.alignment) s.frame = EditorState::PhotoFrame{*p.alignment, {}};
+        if (o["has_code"].toBool() && p.alignment)
+            s.frame = EditorState::PhotoFrame{*p.alignment, {}};
         s.mask = read_mask_file(dir, o["mask"]);
         s.fill_mask = read_mask_file(dir, o["fill_mask"]);
         if (photo) *photo = p;

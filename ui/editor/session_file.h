@@ -14,8 +14,8 @@ namespace ls::ui {
 
 // The photo a session edits, and how its code was found.
 struct SessionPhoto {
-    QString path;    // absolute
-    QString sha256;  // hex, of the file as it was opened
+    QString path;                        // absolute
+    QString sha256;                      // hex, of the file as it was opened
     std::optional<Alignment> alignment;  // the crop box (the code's crop when there is a code)
     QString preset = QStringLiteral("balanced");
     bool wplus = true;

@@ -4,6 +4,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <QElapsedTimer>
+#include <algorithm>
 #include <stdexcept>
 
 #include "imaging/photo.h"
@@ -42,9 +43,9 @@ PhotoResult RenderEngine::open_photo(const PhotoRequest& request) {
     PhotoResult out;
     out.job = request.job;
     out.path = request.path;
-    out.photo = request.photo ? request.photo
-                              : std::make_shared<const RgbImage>(
-                                    read_photo(request.path.toStdString()));
+    out.photo = request.photo
+                    ? request.photo
+                    : std::make_shared<const RgbImage>(read_photo(request.path.toStdString()));
     const int resolution = d->model.generator->config().resolution;
     if (request.alignment) {
         out.alignment = *request.alignment;

@@ -23,7 +23,6 @@
 
 namespace ls::ui {
 
-
 RenderEngine::RenderEngine() : d(std::make_unique<Impl>()) {}
 RenderEngine::~RenderEngine() = default;
 
@@ -42,7 +41,7 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
     // A model folder is remembered and named by its manifest (its directions come with it).
     const std::optional<ModelManifest>& manifest = d->model.manifest;
     info.path = QString::fromStdString(manifest ? manifest->path : d->model.path);
-    info.name = manifest                ? QString::fromStdString(manifest->name)
+    info.name = manifest                      ? QString::fromStdString(manifest->name)
                 : d->model.format == "random" ? QStringLiteral("Placeholder (untrained)")
                                               : QFileInfo(path).completeBaseName();
     info.format = QString::fromStdString(d->model.format);

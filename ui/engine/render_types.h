@@ -101,10 +101,10 @@ using SharedPhoto = std::shared_ptr<const RgbImage>;
 struct PhotoRequest {
     uint64_t job = 0;
     QString path;
-    SharedPhoto photo;             // already read: skip reading
-    QString crop_mode = "auto";    // "auto", "face", "centre"
+    SharedPhoto photo;                   // already read: skip reading
+    QString crop_mode = "auto";          // "auto", "face", "centre"
     std::optional<Alignment> alignment;  // given (a session's): no detection
-    QString yunet_model;           // "" = the Haar cascades
+    QString yunet_model;                 // "" = the Haar cascades
 };
 
 struct PhotoResult {
@@ -112,8 +112,8 @@ struct PhotoResult {
     QString path;
     SharedPhoto photo;
     Alignment alignment;
-    QString note;   // "no face was found: ..." (empty when a face was found)
-    QImage crop;    // at the model's resolution
+    QString note;  // "no face was found: ..." (empty when a face was found)
+    QImage crop;   // at the model's resolution
 };
 
 // An inversion of the crop of `photo` at `alignment`; with a mask (the crop's size, 255 =
