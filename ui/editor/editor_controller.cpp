@@ -440,15 +440,16 @@ bool EditorController::openSession(const QUrl& file) {
         std::optional<SessionPhoto> photo;
         EditorState next = load_session(local_path(file), model_, &photo);
         push_change(tr("Open session %1").arg(file.fileName()), state_, next, true);
+        undo_.setClean();
+        session_url_ = file;
+        Q_EMIT sessionChanged();
+        set_status(tr("Opened %1").arg(file.fileName()));
+        // The photo is read again on the worker (its messages follow this one).
         if (photo) {
             restore_session_photo(*photo);
         } else if (photo_) {
             close_photo();
         }
-        undo_.setClean();
-        session_url_ = file;
-        Q_EMIT sessionChanged();
-        set_status(tr("Opened %1").arg(file.fileName()));
         return true;
     } catch (const std::exception& e) {
         report_error(QString::fromUtf8(e.what()));

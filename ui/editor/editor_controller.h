@@ -343,6 +343,7 @@ class EditorController : public QObject {
     double display_scale_ = 1.0;      // photoImage pixels per photo pixel
     Alignment box_;                   // the crop box (the next inversion's crop)
     bool restoring_session_ = false;  // the photo is being reopened for a session
+    QString restore_warning_;         // "the photo has changed", shown once it is open
     quint64 photo_job_ = 0, invert_job_ = 0;
     bool invert_is_fill_ = false;
     Alignment invert_alignment_;  // of the running inversion

@@ -95,17 +95,20 @@ void EditorController::on_photo_opened(const PhotoResult& result) {
     }
     box_ = result.alignment;
     photo_note_ = result.note;
-    if (restoring_session_ && state_.frame) {
+    const QString name = QFileInfo(photo_path_).fileName();
+    if (restoring_session_) {
         // The session's code was inverted from this crop: its pixels are back.
-        state_.frame->target = result.crop;
-        photo_stage_ = QStringLiteral("edit");
+        if (state_.frame) state_.frame->target = result.crop;
+        photo_stage_ = state_.frame ? QStringLiteral("edit") : QStringLiteral("crop");
+        set_status(restore_warning_.isEmpty() ? tr("Opened the session's photo %1").arg(name)
+                                              : restore_warning_);
     } else {
         photo_stage_ = QStringLiteral("crop");
+        set_status(photo_note_.isEmpty()
+                       ? tr("Opened %1: move or resize the crop box, then Invert").arg(name)
+                       : photo_note_);
     }
     restoring_session_ = false;
-    set_status(photo_note_.isEmpty() ? tr("Opened %1: move or resize the crop box, then Invert")
-                                           .arg(QFileInfo(photo_path_).fileName())
-                                     : photo_note_);
     Q_EMIT photoChanged();
     Q_EMIT cropChanged();
     update_view();
@@ -388,10 +391,12 @@ void EditorController::restore_session_photo(const SessionPhoto& p) {
         return;
     }
     const QString sha = file_sha256(p.path);
+    restore_warning_.clear();
     if (!p.sha256.isEmpty() && sha != p.sha256) {
-        report_error(tr("The photo %1 has changed since the session was saved: the crop and the "
-                        "code may no longer match it")
-                         .arg(name));
+        restore_warning_ = tr("The photo %1 has changed since the session was saved: the crop "
+                              "and the code may no longer match it")
+                               .arg(name);
+        report_error(restore_warning_);
     }
     photo_.reset();  // read again: it may have changed
     photo_sha256_ = sha;
