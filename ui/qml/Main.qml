@@ -47,8 +47,9 @@ ApplicationWindow {
     Action { id: openPhotoAction; text: qsTr("Open &Photo…"); shortcut: "Ctrl+Shift+O"; onTriggered: openPhotoDialog.open() }
     Action { id: invertAction; text: qsTr("&Invert Photo"); shortcut: "Ctrl+I"; enabled: editor.hasPhoto && !editor.inverting; onTriggered: editor.invertPhoto() }
     Action { id: fillAction; text: qsTr("&Fill Painted Region"); shortcut: "Ctrl+Shift+F"; enabled: editor.hasMask && !editor.inverting; onTriggered: editor.fillMask() }
-    Action { id: brushAction; text: qsTr("&Brush"); shortcut: "B"; checkable: true; checked: canvasView.tool === "brush"; enabled: editor.photoStage === "edit"; onTriggered: canvasView.tool = checked ? "brush" : "" }
-    Action { id: eraserAction; text: qsTr("&Eraser"); shortcut: "E"; checkable: true; checked: canvasView.tool === "eraser"; enabled: editor.photoStage === "edit"; onTriggered: canvasView.tool = checked ? "eraser" : "" }
+    // B and E toggle the tool (bound, not checkable: the canvas's tool is the one truth).
+    Action { id: brushAction; text: qsTr("&Brush"); shortcut: "B"; checked: canvasView.tool === "brush"; enabled: editor.photoStage === "edit"; onTriggered: canvasView.tool = canvasView.tool === "brush" ? "" : "brush" }
+    Action { id: eraserAction; text: qsTr("&Eraser"); shortcut: "E"; checked: canvasView.tool === "eraser"; enabled: editor.photoStage === "edit"; onTriggered: canvasView.tool = canvasView.tool === "eraser" ? "" : "eraser" }
     Shortcut { sequence: "["; onActivated: canvasView.shrinkBrush() }
     Shortcut { sequence: "]"; onActivated: canvasView.growBrush() }
     Shortcut { sequence: "Escape"; enabled: editor.inverting || editor.discovering; onActivated: editor.cancelJob() }
@@ -183,10 +184,11 @@ ApplicationWindow {
             onMaskPainted: function(mask, tool) { editor.setMask(mask, tool) }
             onCropMoved: function(dx, dy) { editor.moveCrop(dx, dy) }
             onCropCornerDragged: function(x, y) { editor.dragCropCorner(x, y) }
-            // Painting needs the crop on screen.
+            // Painting needs the crop on screen; the brush starts at an eighth of the crop.
             Connections {
                 target: editor
                 function onPhotoChanged() { if (editor.photoStage !== "edit") canvasView.tool = "" }
+                function onModelChanged() { canvasView.brushSize = Math.max(4, editor.resolution / 8) }
             }
             Rectangle {
                 visible: editor.compareActive

@@ -103,16 +103,14 @@ GroupBox {
                 ToolButton {
                     objectName: "brushButton"
                     text: qsTr("Brush (B)")
-                    checkable: true
                     checked: root.canvasView.tool === "brush"
-                    onClicked: root.canvasView.tool = checked ? "brush" : ""
+                    onClicked: root.canvasView.tool = root.canvasView.tool === "brush" ? "" : "brush"
                 }
                 ToolButton {
                     objectName: "eraserButton"
                     text: qsTr("Eraser (E)")
-                    checkable: true
                     checked: root.canvasView.tool === "eraser"
-                    onClicked: root.canvasView.tool = checked ? "eraser" : ""
+                    onClicked: root.canvasView.tool = root.canvasView.tool === "eraser" ? "" : "eraser"
                 }
                 Button {
                     objectName: "fillButton"
