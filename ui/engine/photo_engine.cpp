@@ -31,6 +31,12 @@ std::optional<AlignTemplate> model_framing(const Model& model) {
     return framing_for(model.manifest ? model.manifest->alignment : std::string("ffhq"));
 }
 
+// A module holder's network, or null when it holds none (get() throws on an empty holder).
+template <typename Holder>
+auto* or_null(Holder& holder) {
+    return holder.is_empty() ? nullptr : holder.get();
+}
+
 QImage render_best(const invert::Inverter& inverter) {
     at::NoGradGuard no_grad;
     return to_qimage(tensor_to_rgb(inverter.best_image().cpu()).front());
@@ -88,8 +94,8 @@ InvertOutcome RenderEngine::invert(const InvertRequest& r, const InvertProgress&
     if (r.steps > 0) options.steps = r.steps;
     // The inversion needs autograd: a plain grad-enabled scope (never InferenceMode).
     at::AutoGradMode grad(true);
-    invert::Inverter inverter(g, d->model.discriminator.get(), d->encoder.get(), target, known,
-                              options);
+    invert::Inverter inverter(g, or_null(d->model.discriminator), or_null(d->encoder), target,
+                              known, options);
     InvertOutcome out;
     out.job = r.job;
     out.steps = options.steps;
