@@ -159,7 +159,7 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
 
 void EditorController::newSample(int seed) {
     if (!ready()) return;
-    sample_generation_ = ++generation_;
+    requested_render_ = sample_generation_ = ++generation_;  // an image will follow
     QMetaObject::invokeMethod(inference_->worker(), "sample", Qt::QueuedConnection,
                               Q_ARG(quint64, sample_generation_),
                               Q_ARG(quint64, static_cast<quint64>(std::max(seed, 0))));
@@ -383,7 +383,7 @@ void EditorController::openZCode(const QUrl& file) {
                 "'" + path.toStdString() + "' holds " + std::to_string(a.data.size()) +
                 " values; a z code of this model has " + std::to_string(model_.z_dim));
         }
-        sample_generation_ = ++generation_;
+        requested_render_ = sample_generation_ = ++generation_;  // an image will follow
         pending_z_source_ = path;
         QMetaObject::invokeMethod(
             inference_->worker(), "map_z", Qt::QueuedConnection, Q_ARG(quint64, sample_generation_),

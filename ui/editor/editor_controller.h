@@ -190,7 +190,8 @@ class EditorController : public QObject {
     bool recovery_available() const;
     int autosave_seconds() const { return autosave_seconds_; }
     void set_autosave_seconds(int seconds);
-    // The newest render asked for (jobs take their numbers from the same counter).
+    // The newest image asked for: a render, or a sample whose render follows (jobs take their
+    // numbers from the same counter but bring no image).
     quint64 requested_generation() const { return requested_render_; }
     quint64 shown_generation() const { return shown_generation_; }
     DirectionListModel* candidates() { return &candidates_; }
