@@ -9,6 +9,7 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QLinearGradient>
 #include <QPainter>
 #include <QPolygonF>
 #include <QQmlApplicationEngine>
@@ -268,6 +269,41 @@ TEST_F(PhotoWindow, ABrokenPhotoChangesNothing) {
     EXPECT_FALSE(editor->property("hasPhoto").toBool());
     EXPECT_TRUE(status().contains("broken.png")) << status().toStdString();
     EXPECT_EQ(editor->property("undoText"), undo_text);
+}
+
+// The README's picture of the photo workflow (docs/images/photo.png): a larger rendered portrait,
+// inverted with the fast preset, a slider moved and a mask painted. Run on request, with
+//   xvfb-run -a env QT_QPA_PLATFORM=xcb build/tests/ui/ui_tests
+//       --gtest_also_run_disabled_tests --gtest_filter='*ScreenshotForTheReadme'
+TEST_F(PhotoWindow, DISABLED_ScreenshotForTheReadme) {
+    portrait::RenderOptions o;
+    o.size = 420;
+    const std::vector<uint8_t> rgb = portrait::render_portrait(portrait::sample_attributes(5), o);
+    const QImage face(rgb.data(), o.size, o.size, o.size * 3, QImage::Format_RGB888);
+    QImage big(760, 520, QImage::Format_RGB888);
+    QPainter painter(&big);
+    QLinearGradient backdrop(0, 0, 760, 520);
+    backdrop.setColorAt(0, QColor(60, 80, 100));
+    backdrop.setColorAt(1, QColor(150, 140, 120));
+    painter.fillRect(big.rect(), backdrop);
+    painter.drawImage(170, 60, face);
+    painter.end();
+    const QString path = QDir(dir.path()).filePath("portrait-420.jpg");
+    ASSERT_TRUE(big.save(path, "JPEG", 95));
+    window->resize(1280, 820);
+    editor->openPhoto(QUrl::fromLocalFile(path));
+    ASSERT_TRUE(settled()) << status().toStdString();
+    editor->setProperty("invertPreset", "fast");
+    editor->invertPhoto();
+    ASSERT_TRUE(settled()) << status().toStdString();
+    for (int row = 0; row < editor->edits()->rowCount(); ++row) {
+        if (editor->edits()->rows().at(size_t(row)).name == "smile")
+            editor->setStrength(row, 3.0, true);
+    }
+    ASSERT_TRUE(settled());
+    paint_stroke();
+    QTest::qWait(200);
+    screenshot("photo.png");
 }
 
 }  // namespace

@@ -95,7 +95,7 @@ TEST(Session, APhotoSessionKeepsThePhotoTheCropTheSettingsAndTheMasks) {
     Alignment a;
     a.quad = {Point2{10.5, 20}, Point2{10.5, 84}, Point2{74.5, 84}, Point2{74.5, 20}};
     a.method = "user";
-    s.frame = EditorState::PhotoFrame{a, {}};
+    s.frame = EditorState::PhotoFrame{a, {}, {}};
     s.mask = QImage(8, 8, QImage::Format_Grayscale8);
     s.mask.fill(0);
     s.mask.scanLine(4)[3] = 255;

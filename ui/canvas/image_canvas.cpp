@@ -176,6 +176,20 @@ void ImageCanvas::set_mask(const QImage& mask) {
     Q_EMIT maskChanged();
 }
 
+void ImageCanvas::set_mask_size(const QSize& size) {
+    mask_size_ = size;
+    Q_EMIT viewChanged();
+}
+
+double ImageCanvas::mask_scale() const {
+    const QSize m = mask_size_.isValid() ? mask_size_ : image_.size();
+    return image_.isNull() || m.width() <= 0 ? 1.0 : double(image_.width()) / m.width();
+}
+
+QPointF ImageCanvas::to_mask(double x, double y) const {
+    return toImage(x, y) / mask_scale();
+}
+
 void ImageCanvas::set_mask_visible(bool on) {
     mask_visible_ = on;
     Q_EMIT overlayChanged();
@@ -210,20 +224,21 @@ int ImageCanvas::maskValue(int x, int y) const {
 void ImageCanvas::beginStroke(double x, double y) {
     if (tool_.isEmpty() || image_.isNull()) return;
     // The mask covers the image; a missing one (or one of another size) starts empty.
-    if (mask_.size() != image_.size()) {
-        mask_ = QImage(image_.size(), QImage::Format_Grayscale8);
+    const QSize size = mask_size_.isValid() ? mask_size_ : image_.size();
+    if (mask_.size() != size) {
+        mask_ = QImage(size, QImage::Format_Grayscale8);
         mask_.fill(0);
     }
     stroke_base_ = mask_.copy();
     coverage_.assign(size_t(mask_.width()) * size_t(mask_.height()), 0.0f);
-    last_dab_ = toImage(x, y);
+    last_dab_ = to_mask(x, y);
     dab(last_dab_);
     Q_EMIT brushChanged();
 }
 
 void ImageCanvas::strokeTo(double x, double y) {
     if (stroke_base_.isNull()) return;
-    const QPointF to = toImage(x, y);
+    const QPointF to = to_mask(x, y);
     // Dabs a quarter of the brush apart: a continuous line however fast the mouse moves.
     const double step = std::max(0.5, brush_size_ / 4);
     const double length = std::hypot(to.x() - last_dab_.x(), to.y() - last_dab_.y());

@@ -31,6 +31,11 @@ class ImageCanvas : public QQuickPaintedItem {
     // The mask (Grayscale8, 255 = painted), shown as a translucent red overlay.
     Q_PROPERTY(QImage mask READ mask WRITE set_mask NOTIFY maskChanged)
     Q_PROPERTY(bool maskVisible READ mask_visible WRITE set_mask_visible NOTIFY overlayChanged)
+    // The size a new mask gets (a photo's crop at the model's resolution, while the image shows
+    // it at the photo's scale); invalid: the image's size. Brush sizes are in mask pixels.
+    Q_PROPERTY(QSize maskSize READ mask_size WRITE set_mask_size NOTIFY viewChanged)
+    // Image pixels per mask pixel (for the brush's outline).
+    Q_PROPERTY(double maskScale READ mask_scale NOTIFY viewChanged)
     // "brush", "eraser" or "" (no painting).
     Q_PROPERTY(QString tool READ tool WRITE set_tool NOTIFY brushChanged)
     Q_PROPERTY(double brushSize READ brush_size WRITE set_brush_size NOTIFY brushChanged)
@@ -82,6 +87,9 @@ class ImageCanvas : public QQuickPaintedItem {
     QImage mask() const { return mask_; }
     void set_mask(const QImage& mask);
     bool mask_visible() const { return mask_visible_; }
+    QSize mask_size() const { return mask_size_; }
+    void set_mask_size(const QSize& size);
+    double mask_scale() const;
     void set_mask_visible(bool on);
     QString tool() const { return tool_; }
     void set_tool(const QString& tool);
@@ -104,7 +112,8 @@ class ImageCanvas : public QQuickPaintedItem {
 
   private:
     QRectF image_rect() const;
-    void dab(QPointF at);  // in mask pixels
+    void dab(QPointF at);                       // in mask pixels
+    QPointF to_mask(double x, double y) const;  // from item coordinates
     void apply_stroke(const QRect& area);
     void paint_overlays(QPainter* painter, const QRectF& target);
     QImage image_, original_;
@@ -115,6 +124,7 @@ class ImageCanvas : public QQuickPaintedItem {
     QVariantList overlay_quad_;
     QImage mask_, mask_overlay_;  // the overlay: red, alpha from the mask
     bool mask_visible_ = true;
+    QSize mask_size_;
     QString tool_;
     double brush_size_ = 8.0, brush_hardness_ = 0.5, brush_opacity_ = 1.0;
     // During a stroke: the mask before it and the stroke's coverage (0..1, the maximum of its

@@ -38,12 +38,21 @@ double side_of(const Alignment& a) {
 // The fill is blended over a sixteenth of the crop (a few pixels of a 64 px crop).
 constexpr double kFillFeather = 1.0 / 16;
 
-// out = base + (edited - reconstruction), per channel, saturated: the photo's own crop with
-// only the edit's change added (an edit of strength 0 shows the photo as it is).
+QImage scaled_to(const QImage& image, const QSize& size) {
+    return (image.size() == size
+                ? image
+                : image.scaled(size, Qt::IgnoreAspectRatio, Qt::SmoothTransformation))
+        .convertToFormat(QImage::Format_RGB888);
+}
+
+// out = base + (edited - reconstruction) upsampled to base's size, per channel, saturated: the
+// photo's own crop with only the edit's change added (strength 0 shows the photo as it is).
+// Bilinear upsampling is linear, so the difference of the upsampled images is the upsampled
+// difference (within a level of rounding), as paste_edit makes it for the export.
 QImage add_difference(const QImage& base, const QImage& edited, const QImage& reconstruction) {
     QImage out = base.convertToFormat(QImage::Format_RGB888);
-    const QImage e = edited.convertToFormat(QImage::Format_RGB888);
-    const QImage r = reconstruction.convertToFormat(QImage::Format_RGB888);
+    const QImage e = scaled_to(edited, out.size());
+    const QImage r = scaled_to(reconstruction, out.size());
     for (int y = 0; y < out.height(); ++y) {
         uchar* o = out.scanLine(y);
         const uchar* pe = e.constScanLine(y);
@@ -98,7 +107,10 @@ void EditorController::on_photo_opened(const PhotoResult& result) {
     const QString name = QFileInfo(photo_path_).fileName();
     if (restoring_session_) {
         // The session's code was inverted from this crop: its pixels are back.
-        if (state_.frame) state_.frame->target = result.crop;
+        if (state_.frame) {
+            state_.frame->target = result.crop;
+            state_.frame->native = result.native;
+        }
         photo_stage_ = state_.frame ? QStringLiteral("edit") : QStringLiteral("crop");
         set_status(restore_warning_.isEmpty() ? tr("Opened the session's photo %1").arg(name)
                                               : restore_warning_);
@@ -276,7 +288,7 @@ void EditorController::on_inverted(const InvertOutcome& out) {
     after.seed.reset();
     after.code_source = photo_path_;
     after.truncation = 1.0;  // a photo's code is used as it is
-    after.frame = EditorState::PhotoFrame{invert_alignment_, out.target};
+    after.frame = EditorState::PhotoFrame{invert_alignment_, out.target, out.native};
     QString text;
     if (invert_is_fill_) {
         after.fill_mask = invert_mask_;
@@ -332,16 +344,20 @@ void EditorController::update_view() {
         view_original_ = invert_target_;
         view_image_ = invert_preview_.isNull() ? invert_target_ : invert_preview_;
     } else if (photo_view) {
-        const QImage& target = state_.frame->target;
-        QImage base = target;
-        if (!state_.fill_mask.isNull() && state_.fill_mask.size() == target.size()) {
-            base = to_qimage(composite_masked(to_rgb(target), to_rgb(original_),
-                                              to_grey(state_.fill_mask),
-                                              kFillFeather * target.width()));
+        // At the photo's own scale, as the export will have it.
+        const QImage& native =
+            state_.frame->native.isNull() ? state_.frame->target : state_.frame->native;
+        QImage base = native;
+        if (!state_.fill_mask.isNull() && state_.fill_mask.size() == image_.size()) {
+            const QImage fill_mask = state_.fill_mask.scaled(native.size(), Qt::IgnoreAspectRatio,
+                                                             Qt::SmoothTransformation);
+            base = to_qimage(composite_masked(to_rgb(native),
+                                              to_rgb(scaled_to(original_, native.size())),
+                                              to_grey(fill_mask), kFillFeather * native.width()));
         }
-        view_original_ = target;
+        view_original_ = native;
         view_image_ = paste_mode_ == QLatin1String("replace")
-                          ? image_
+                          ? scaled_to(image_, native.size())
                           : add_difference(base, image_, original_);
     } else {
         view_image_ = image_;

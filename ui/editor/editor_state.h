@@ -23,7 +23,8 @@ struct EditorState {
     // pixels; the pixels come back from the worker when a session is reopened).
     struct PhotoFrame {
         Alignment alignment;
-        QImage target;
+        QImage target;  // at the model's resolution
+        QImage native;  // at the photo's own scale (what the canvas shows)
     };
     std::optional<PhotoFrame> frame;
     QImage mask;       // painted on the crop (Grayscale8, 255 = to be filled); null: none

@@ -199,7 +199,7 @@ EditorState load_session(const QString& path, const ModelInfo& model,
         const QJsonObject o = root["source_photo"].toObject();
         const SessionPhoto p = photo_from_json(o);
         if (o["has_code"].toBool() && p.alignment)
-            s.frame = EditorState::PhotoFrame{*p.alignment, {}};
+            s.frame = EditorState::PhotoFrame{*p.alignment, {}, {}};
         s.mask = read_mask_file(dir, o["mask"]);
         s.fill_mask = read_mask_file(dir, o["fill_mask"]);
         if (photo) *photo = p;

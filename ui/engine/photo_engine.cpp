@@ -5,6 +5,7 @@
 
 #include <QElapsedTimer>
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "imaging/photo.h"
@@ -37,6 +38,15 @@ auto* or_null(Holder& holder) {
     return holder.is_empty() ? nullptr : holder.get();
 }
 
+// The crop at the photo's own scale, so that the editor shows the photo's detail (between the
+// model's resolution and kNativeSide).
+QImage native_crop(const RgbImage& photo, const Alignment& a, int resolution) {
+    const double side = std::hypot(a.quad[3].x - a.quad[0].x, a.quad[3].y - a.quad[0].y);
+    const int n = std::clamp(static_cast<int>(std::lround(side)), resolution,
+                             std::max(resolution, kNativeSide));
+    return to_qimage(warp_to_crop(photo, a, n));
+}
+
 QImage render_best(const invert::Inverter& inverter) {
     at::NoGradGuard no_grad;
     return to_qimage(tensor_to_rgb(inverter.best_image().cpu()).front());
@@ -56,6 +66,7 @@ PhotoResult RenderEngine::open_photo(const PhotoRequest& request) {
     if (request.alignment) {
         out.alignment = *request.alignment;
         out.crop = to_qimage(warp_to_crop(*out.photo, out.alignment, resolution));
+        out.native = native_crop(*out.photo, out.alignment, resolution);
         return out;
     }
     DetectorOptions detector;
@@ -65,6 +76,7 @@ PhotoResult RenderEngine::open_photo(const PhotoRequest& request) {
     out.alignment = crop.alignment;
     out.note = QString::fromStdString(crop.note);
     out.crop = to_qimage(crop.crop);
+    out.native = native_crop(*out.photo, out.alignment, resolution);
     return out;
 }
 
@@ -100,6 +112,7 @@ InvertOutcome RenderEngine::invert(const InvertRequest& r, const InvertProgress&
     out.job = r.job;
     out.steps = options.steps;
     out.target = to_qimage(crop);
+    out.native = native_crop(*r.photo, r.alignment, resolution);
     const int every = std::max(1, r.preview_every);
     while (!inverter.done()) {
         const invert::StepReport s = inverter.step();

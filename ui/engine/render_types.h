@@ -112,9 +112,13 @@ struct PhotoResult {
     QString path;
     SharedPhoto photo;
     Alignment alignment;
-    QString note;  // "no face was found: ..." (empty when a face was found)
-    QImage crop;   // at the model's resolution
+    QString note;   // "no face was found: ..." (empty when a face was found)
+    QImage crop;    // at the model's resolution
+    QImage native;  // the same crop at the photo's own scale (at most kNativeSide): the view
 };
+
+// The side of the crop the editor shows a photo's edit at: the photo's own pixels, up to this.
+constexpr int kNativeSide = 512;
 
 // An inversion of the crop of `photo` at `alignment`; with a mask (the crop's size, 255 =
 // painted), only the unpainted pixels count and the generator fills the painted ones.
@@ -144,6 +148,7 @@ struct InvertOutcome {
     std::vector<float> wplus;  // the best code, [num_ws * w_dim]
     QImage image;              // G(wplus)
     QImage target;             // the crop that was inverted
+    QImage native;             // the same crop at the photo's own scale (PhotoResult::native)
     double loss = 0.0;
     int steps_run = 0, steps = 0;
     double seconds = 0.0;

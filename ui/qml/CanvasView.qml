@@ -20,6 +20,7 @@ Item {
     property alias overlayQuad: canvas.overlayQuad
     property alias mask: canvas.mask
     property alias maskVisible: canvas.maskVisible
+    property alias maskSize: canvas.maskSize
     property alias tool: canvas.tool
     property alias brushSize: canvas.brushSize
     property alias brushHardness: canvas.brushHardness
@@ -100,7 +101,7 @@ Item {
     // The brush's outline under the cursor.
     Rectangle {
         visible: toolArea.enabled && !root.cropMode && toolArea.containsMouse
-        readonly property real pxScale: canvas.zoom > 0 ? canvas.zoom : canvas.fitZoom
+        readonly property real pxScale: (canvas.zoom > 0 ? canvas.zoom : canvas.fitZoom) * canvas.maskScale
         width: canvas.brushSize * pxScale
         height: width
         radius: width / 2

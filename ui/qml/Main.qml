@@ -180,6 +180,7 @@ ApplicationWindow {
             original: showGrid ? editor.compareImage : showPhoto ? editor.photoImage : editor.viewOriginal
             overlayQuad: showPhoto ? editor.cropQuad : []
             mask: editor.mask
+            maskSize: Qt.size(editor.resolution, editor.resolution)
             maskVisible: !showGrid && !showPhoto && editor.hasPhoto
             onMaskPainted: function(mask, tool) { editor.setMask(mask, tool) }
             onCropMoved: function(dx, dy) { editor.moveCrop(dx, dy) }
