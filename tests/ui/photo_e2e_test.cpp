@@ -277,7 +277,7 @@ TEST_F(PhotoWindow, ABrokenPhotoChangesNothing) {
 //       --gtest_also_run_disabled_tests --gtest_filter='*ScreenshotForTheReadme'
 TEST_F(PhotoWindow, DISABLED_ScreenshotForTheReadme) {
     portrait::RenderOptions o;
-    o.size = 420;
+    o.size = 520;  // the photo's height: the centred square is the portrait
     const std::vector<uint8_t> rgb = portrait::render_portrait(portrait::sample_attributes(5), o);
     const QImage face(rgb.data(), o.size, o.size, o.size * 3, QImage::Format_RGB888);
     QImage big(760, 520, QImage::Format_RGB888);
@@ -286,9 +286,9 @@ TEST_F(PhotoWindow, DISABLED_ScreenshotForTheReadme) {
     backdrop.setColorAt(0, QColor(60, 80, 100));
     backdrop.setColorAt(1, QColor(150, 140, 120));
     painter.fillRect(big.rect(), backdrop);
-    painter.drawImage(170, 60, face);
+    painter.drawImage(120, 0, face);
     painter.end();
-    const QString path = QDir(dir.path()).filePath("portrait-420.jpg");
+    const QString path = QDir(dir.path()).filePath("portrait.jpg");
     ASSERT_TRUE(big.save(path, "JPEG", 95));
     window->resize(1280, 820);
     editor->openPhoto(QUrl::fromLocalFile(path));
@@ -297,7 +297,7 @@ TEST_F(PhotoWindow, DISABLED_ScreenshotForTheReadme) {
     editor->invertPhoto();
     ASSERT_TRUE(settled()) << status().toStdString();
     for (int row = 0; row < editor->edits()->rowCount(); ++row) {
-        if (editor->edits()->rows().at(size_t(row)).name == "smile")
+        if (editor->edits()->rows().at(size_t(row)).name == "hair_colour")
             editor->setStrength(row, 3.0, true);
     }
     ASSERT_TRUE(settled());
