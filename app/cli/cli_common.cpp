@@ -144,6 +144,11 @@ int run_cli(int argc, char** argv) {
     add("discriminate", "Run the discriminator on images", add_discriminate);
     add("bench", "Measure the generator's speed and print JSON", add_bench);
     add("directions", "Discover or build directions: sefa, pca, boundary, pair", add_directions);
+    add("invert", "Find a photo's code (face aligned, optionally masked); live progress",
+        add_invert);
+    add("inpaint", "Fill a painted region of a photo with the generator", add_inpaint);
+    add("paste-back", "Put an edited code back into the full photo", add_paste_back);
+    add("batch", "Invert a folder of photos (resumable, --shard I/N)", add_batch);
     add("edit", "Apply directions to W+ codes", add_edit);
     add("grid", "One edit at several layer ranges and strengths, as one image", add_grid);
     add("bench-edit", "Time SeFa and incremental renders; print JSON", add_bench_edit);

@@ -16,6 +16,7 @@
 #include "invert/inverter.h"
 #include "invert/model_encoder.h"
 #include "invert/quality_targets.h"
+#include "io/value.h"
 #include "model/tensor_npy.h"
 #include "runtime/runtime.h"
 
@@ -32,6 +33,7 @@ struct BenchInvertOptions {
     std::string inpaint_preset = "balanced";
     // Overrides of every preset's weights (negative: the preset's), to see what each costs.
     double feature_weight = -1, encoder_weight = -1, ssim_weight = -1, lr = -1;
+    int random_resolution = 0;  // > 0: a random-weight config-f model of this size (speed)
     int steps = -1;
     bool wplus = true;
 };
@@ -96,7 +98,7 @@ nlohmann::json reconstruction(const BenchInvertOptions& b, Model& m, train::Feat
         Tally t;
         for (int64_t i = 0; i < targets.size(0); ++i) {
             const at::Tensor target = targets[i].unsqueeze(0);
-            const auto r = invert::invert(g, m.discriminator.get(), encoder, target, {}, o);
+            const auto r = invert::invert(g, invert::discriminator_ptr(m), encoder, target, {}, o);
             at::NoGradGuard no_grad;
             const at::Tensor img = g.synthesis(r.wplus, nn::NoiseMode::Const);
             t.psnr.push_back(invert::psnr(img, target));
@@ -125,7 +127,7 @@ nlohmann::json inpainting(const BenchInvertOptions& b, Model& m, train::FeatureN
         Tally masked, enc, telea;
         for (int64_t i = 0; i < targets.size(0); ++i) {
             const at::Tensor target = targets[i].unsqueeze(0);
-            const auto result = invert::invert(g, m.discriminator.get(), encoder, target, known,
+            const auto result = invert::invert(g, invert::discriminator_ptr(m), encoder, target, known,
                                                preset_with_overrides(b, preset_name));
             at::NoGradGuard no_grad;
             masked.psnr.push_back(
@@ -138,17 +140,21 @@ nlohmann::json inpainting(const BenchInvertOptions& b, Model& m, train::FeatureN
                 enc.psnr.push_back(
                     invert::psnr(g.synthesis(e.wplus, nn::NoiseMode::Const), target, hidden));
             }
-            const RgbImage filled =
-                inpaint_telea(tensor_to_rgb(target)[0], invert::mask_to_grey(hidden));
-            telea.psnr.push_back(
-                invert::psnr(rgb_to_tensor(filled).to(target.device()), target, hidden));
+            try {
+                const RgbImage filled =
+                    inpaint_telea(tensor_to_rgb(target)[0], invert::mask_to_grey(hidden));
+                telea.psnr.push_back(
+                    invert::psnr(rgb_to_tensor(filled).to(target.device()), target, hidden));
+            } catch (const io::FormatError&) {
+                // A build without OpenCV (a GPU host): no Telea baseline.
+            }
         }
         nlohmann::json j;
         j["hidden_fraction"] = hidden.mean().item<double>();
         j["masked_inversion"] = masked.json()["psnr_db_mean"];
         j["masked_inversion_seconds"] = masked.json()["seconds_mean"];
         if (encoder) j["encoder_only"] = enc.json()["psnr_db_mean"];
-        j["opencv_telea"] = telea.json()["psnr_db_mean"];
+        if (!telea.psnr.empty()) j["opencv_telea"] = telea.json()["psnr_db_mean"];
         out[region.name] = j;
         std::cerr << "bench-invert: inpainting " << region.name << ": " << j.dump() << "\n";
     }
@@ -157,8 +163,24 @@ nlohmann::json inpainting(const BenchInvertOptions& b, Model& m, train::FeatureN
     return out;
 }
 
+// StyleGAN2 config-f at `size` (rosinality's channel multiplier 2) with random weights, G and
+// D: the speed of an inversion at that size, whatever the weights.
+Model random_config_f(int size, const std::string& device) {
+    GeneratorConfig g;
+    g.resolution = size;
+    g.z_dim = g.w_dim = 512;
+    g.mapping_layers = 8;
+    g.channels = rosinality_channels(size, 2);
+    g.channel_multiplier = 2;
+    DiscriminatorConfig d;
+    d.resolution = size;
+    d.channels = g.channels;
+    return random_model(g, d, 0, runtime::pick_device(device));
+}
+
 int run_bench_invert(const BenchInvertOptions& o) {
-    Model m = open_model(o.model, o.device);
+    Model m = o.random_resolution > 0 ? random_config_f(o.random_resolution, o.device)
+                                      : open_model(o.model, o.device);
     train::FeatureNet encoder = invert::load_model_encoder(m);
     std::vector<std::string> presets;
     {
@@ -171,24 +193,26 @@ int run_bench_invert(const BenchInvertOptions& o) {
     auto& g = *m.generator;
     const at::Tensor generated = invert::generated_targets(g, o.count, o.truncation);
     nlohmann::json out;
-    out["model"] = m.manifest ? m.manifest->name : m.path;
+    out["model"] = o.random_resolution > 0
+                       ? "random-" + std::to_string(o.random_resolution) + "-config-f"
+                       : (m.manifest ? m.manifest->name : m.path);
     out["device"] = runtime::describe_device(g.latent_avg.device());
     out["threads"] = runtime::thread_count();
     out["resolution"] = g.config().resolution;
     out["has_encoder"] = !encoder.is_empty();
     out["has_discriminator"] = !m.discriminator.is_empty();
-    out["generated"] = reconstruction(o, m, encoder.get(), generated, presets, "generated");
+    out["generated"] = reconstruction(o, m, invert::encoder_ptr(encoder), generated, presets, "generated");
     out["generated"]["targets"] = "the model's samples from seeds 0.." +
                                   std::to_string(o.count - 1) + ", truncation " +
                                   std::to_string(o.truncation);
     if (m.manifest) {
         const at::Tensor rendered =
             invert::rendered_targets(g.config().resolution, o.count).to(g.latent_avg.device());
-        out["rendered"] = reconstruction(o, m, encoder.get(), rendered, presets, "rendered");
+        out["rendered"] = reconstruction(o, m, invert::encoder_ptr(encoder), rendered, presets, "rendered");
         out["rendered"]["targets"] = "held-out rendered portraits (seeds from 1e9)";
     }
     if (o.inpainting)
-        out["inpainting"] = inpainting(o, m, encoder.get(), generated, o.inpaint_preset);
+        out["inpainting"] = inpainting(o, m, invert::encoder_ptr(encoder), generated, o.inpaint_preset);
     std::cout << out.dump(2) << "\n";
     return kOk;
 }
@@ -213,6 +237,9 @@ Runner add_bench_invert(CLI::App& app) {
     cmd->add_option("--feature-weight", o->feature_weight, "override every preset's");
     cmd->add_option("--encoder-weight", o->encoder_weight, "override every preset's");
     cmd->add_option("--ssim-weight", o->ssim_weight, "override every preset's");
+    cmd->add_option("--random-resolution", o->random_resolution,
+                    "time a random-weight config-f model of this size instead (speed only)")
+        ->check(CLI::IsMember({16, 32, 64, 128, 256, 512, 1024}));
     cmd->add_option("--steps", o->steps, "override every preset's step count");
     cmd->add_option("--lr", o->lr, "override every preset's learning rate");
     return [o] { return run_bench_invert(*o); };

@@ -23,6 +23,10 @@ Runner add_dataset(CLI::App& app);
 Runner add_train(CLI::App& app);
 Runner add_export(CLI::App& app);
 Runner add_bench_invert(CLI::App& app);
+Runner add_invert(CLI::App& app);
+Runner add_inpaint(CLI::App& app);
+Runner add_paste_back(CLI::App& app);
+Runner add_batch(CLI::App& app);
 // `train classifier` and `train encoder`, added to the `train` command's subcommands.
 void add_train_networks(CLI::App& train, std::map<CLI::App*, Runner>& runners);
 

@@ -67,12 +67,4 @@ double psnr(const at::Tensor& a, const at::Tensor& b, const at::Tensor& weight) 
     return 10 * std::log10(4.0 / mse);
 }
 
-at::Tensor erode(const at::Tensor& weight, int radius) {
-    if (radius <= 0) return weight;
-    const int k = 2 * radius + 1;
-    // Erosion is a max-pool of the complement; max_pool2d pads with -inf, so the image's
-    // border does not erode.
-    return 1 - at::max_pool2d(1 - weight, {k, k}, {1, 1}, {radius, radius});
-}
-
 }  // namespace ls::invert

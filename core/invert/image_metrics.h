@@ -20,8 +20,4 @@ at::Tensor ssim(const at::Tensor& a, const at::Tensor& b, const at::Tensor& weig
 // figure as on 8-bit pixels), over the weighted pixels. Infinity for identical images.
 double psnr(const at::Tensor& a, const at::Tensor& b, const at::Tensor& weight = {});
 
-// A weight map eroded by `radius` pixels: 1 only where every pixel within the radius has
-// weight 1, so that features computed over a window never see an ignored pixel.
-at::Tensor erode(const at::Tensor& weight, int radius);
-
 }  // namespace ls::invert

@@ -52,15 +52,6 @@ void freeze(torch::nn::Module& m) {
     for (auto& p : m.parameters()) p.requires_grad_(false);
 }
 
-// The known-pixel weight at a feature map's resolution: a feature pixel counts only when every
-// image pixel under it is known.
-at::Tensor weight_at(const at::Tensor& known, int64_t size) {
-    if (!known.defined()) return {};
-    const int64_t factor = known.size(2) / size;
-    if (factor <= 1) return erode(known, 1);
-    return 1 - at::max_pool2d(1 - erode(known, 1), {factor, factor}, {factor, factor});
-}
-
 }  // namespace
 
 Inverter::Inverter(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::FeatureNetImpl* encoder,
@@ -114,12 +105,10 @@ Inverter::Inverter(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::Featur
     }
     code_ = options.wplus ? start_.clone() : start_.mean(1, true).clone();
     code_.requires_grad_(true);
-    if (d_) {
+    if (d_ && !known_.defined()) {
         for (const at::Tensor& f : d_->features(target_)) target_features_.push_back(f.detach());
-        for (const at::Tensor& f : target_features_)
-            feature_weights_.push_back(weight_at(known_, f.size(2)));
     }
-    best_ = start_.clone();
+    best_ = code_to_wplus(code_).detach().clone();
     best_loss_ = loss_of(best_, g.synthesis(best_, nn::NoiseMode::Const)).item<double>();
     opt_ = std::make_unique<Optimiser>(Optimiser{
         train::Adam({{"code", code_}}, train::AdamOptions{options.lr, 0.9, 0.999, 1e-8})});
@@ -132,18 +121,30 @@ at::Tensor Inverter::code_to_wplus(const at::Tensor& code) const {
 }
 
 at::Tensor Inverter::loss_of(const at::Tensor& wplus, const at::Tensor& image) const {
-    at::Tensor loss = masked_mse(image, target_, known_) * options_.pixel_weight;
+    // With a mask, the hidden pixels of the target are replaced by the current image's own
+    // (detached): every term then sees identical content there, so the hidden pixels cannot
+    // influence the result at all, even through SSIM windows or the discriminator's receptive
+    // fields that straddle the mask's edge.
+    const at::Tensor target =
+        known_.defined() ? known_ * target_ + (1 - known_) * image.detach() : target_;
+    at::Tensor loss = masked_mse(image, target, known_) * options_.pixel_weight;
     if (options_.ssim_weight > 0) {
-        loss = loss + (1 - ssim(image, target_, known_)) * options_.ssim_weight;
+        loss = loss + (1 - ssim(image, target, known_)) * options_.ssim_weight;
     }
     if (d_) {
         // The discriminator's features as a perceptual distance (in-domain inversion uses a
         // VGG; the model's own discriminator is what every model here has). The first entry
         // is the input layer's output, too close to pixels to add anything.
         const auto features = d_->features(image);
+        std::vector<at::Tensor> masked_target_features;
+        if (known_.defined()) {
+            at::NoGradGuard no_grad;
+            masked_target_features = d_->features(target);
+        }
+        const auto& wanted = known_.defined() ? masked_target_features : target_features_;
         const double w = options_.feature_weight / static_cast<double>(features.size() - 1);
         for (size_t l = 1; l < features.size(); ++l) {
-            loss = loss + masked_mse(features[l], target_features_[l], feature_weights_[l]) * w;
+            loss = loss + masked_mse(features[l], wanted[l]) * w;
         }
     }
     if (encoder_ && options_.encoder_weight > 0) {

@@ -86,7 +86,7 @@ class Inverter {
     train::FeatureNetImpl* encoder_;
     InvertOptions options_;
     at::Tensor target_, known_;
-    std::vector<at::Tensor> target_features_, feature_weights_;
+    std::vector<at::Tensor> target_features_;  // of the target, when there is no mask
     at::Tensor code_, start_, best_;
     double best_loss_;
     int step_ = 0;

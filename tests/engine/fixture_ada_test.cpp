@@ -12,7 +12,9 @@ using test::matches_reference;
 
 class AdaFixture : public ::testing::Test {
   protected:
-    static void SetUpTestSuite() { model = new Model(load_model(test::fixture("ada_tiny64.pkl"))); }
+    static void SetUpTestSuite() {
+        model = new Model(load_model(test::fixture("ada_tiny64.pkl"), test::test_device()));
+    }
     static void TearDownTestSuite() { delete model; }
     static at::Tensor case_npy(const std::string& name) {
         return load_npy("ada_tiny64_cases/" + name + ".npy");

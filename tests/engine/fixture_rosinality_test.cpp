@@ -13,7 +13,7 @@ using test::matches_reference;
 
 class RosinalityFixture : public ::testing::TestWithParam<std::string> {
   protected:
-    void SetUp() override { model = load_model(test::fixture(GetParam())); }
+    void SetUp() override { model = load_model(test::fixture(GetParam()), test::test_device()); }
     at::Tensor case_npy(const std::string& name) {
         return load_npy("rosinality_tiny64_cases/" + name + ".npy");
     }

@@ -48,12 +48,13 @@ class OtherConfigs : public ::testing::TestWithParam<std::string> {
         std::ifstream in(dir() + "/meta.json");
         ASSERT_TRUE(in) << "no meta.json in " << dir();
         meta = nlohmann::json::parse(in);
-        model = load_model(dir() + "/" + meta.at("checkpoint").get<std::string>());
+        model =
+            load_model(dir() + "/" + meta.at("checkpoint").get<std::string>(), test::test_device());
     }
     std::string dir() const { return case_dir(GetParam()); }
     bool has(const std::string& name) const { return meta.at("files").contains(name + ".npy"); }
     at::Tensor npy(const std::string& name) const {
-        return npy_to_tensor(io::read_npy(dir() + "/" + name + ".npy"));
+        return npy_to_tensor(io::read_npy(dir() + "/" + name + ".npy")).to(test::test_device());
     }
     bool is_ada() const { return meta.at("format") == "stylegan2-ada-pkl"; }
 
