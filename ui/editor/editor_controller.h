@@ -298,6 +298,7 @@ class EditorController : public QObject {
     void request_photo(const QString& path, const QString& crop_mode,
                        const std::optional<Alignment>& alignment);
     void start_inversion(const QImage& mask);
+    void drop_inversion();  // stops the running inversion and ignores its result
     void update_view();
     void close_photo();
     bool photo_failed(quint64 job);

@@ -70,7 +70,15 @@ void EditorController::openPhoto(const QUrl& file) {
         report_error(tr("The model is still loading; open the photo when it is ready"));
         return;
     }
+    drop_inversion();  // its code would belong to the previous photo
     request_photo(local_file(file), QStringLiteral("auto"), std::nullopt);
+}
+
+void EditorController::drop_inversion() {
+    if (!invert_job_) return;
+    inference_->worker()->cancel_inversion(invert_job_);
+    invert_job_ = 0;  // its result is ignored when it comes
+    Q_EMIT invertChanged();
 }
 
 void EditorController::request_photo(const QString& path, const QString& crop_mode,
@@ -145,7 +153,7 @@ bool EditorController::photo_failed(quint64 job) {
 }
 
 void EditorController::close_photo() {
-    if (invert_job_) cancelJob();
+    drop_inversion();
     photo_.reset();
     photo_path_.clear();
     photo_sha256_.clear();

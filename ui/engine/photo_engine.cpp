@@ -32,12 +32,6 @@ std::optional<AlignTemplate> model_framing(const Model& model) {
     return framing_for(model.manifest ? model.manifest->alignment : std::string("ffhq"));
 }
 
-// A module holder's network, or null when it holds none (get() throws on an empty holder).
-template <typename Holder>
-auto* or_null(Holder& holder) {
-    return holder.is_empty() ? nullptr : holder.get();
-}
-
 // The crop at the photo's own scale, so that the editor shows the photo's detail (between the
 // model's resolution and kNativeSide).
 QImage native_crop(const RgbImage& photo, const Alignment& a, int resolution) {
@@ -106,8 +100,8 @@ InvertOutcome RenderEngine::invert(const InvertRequest& r, const InvertProgress&
     if (r.steps > 0) options.steps = r.steps;
     // The inversion needs autograd: a plain grad-enabled scope (never InferenceMode).
     at::AutoGradMode grad(true);
-    invert::Inverter inverter(g, or_null(d->model.discriminator), or_null(d->encoder), target,
-                              known, options);
+    invert::Inverter inverter(g, invert::discriminator_ptr(d->model),
+                              invert::encoder_ptr(d->encoder), target, known, options);
     InvertOutcome out;
     out.job = r.job;
     out.steps = options.steps;
