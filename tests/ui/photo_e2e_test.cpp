@@ -271,6 +271,25 @@ TEST_F(PhotoWindow, ABrokenPhotoChangesNothing) {
     EXPECT_EQ(editor->property("undoText"), undo_text);
 }
 
+// Escape stops a long inversion at its next step, and the best code so far becomes the
+// current code, as one undo step.
+TEST_F(PhotoWindow, EscapeStopsAnInversionAndKeepsTheBestCodeSoFar) {
+    editor->openPhoto(QUrl::fromLocalFile(photo_path));
+    ASSERT_TRUE(settled()) << status().toStdString();
+    editor->setProperty("invertStepsOverride", 100000);
+    editor->invertPhoto();
+    ASSERT_TRUE(wait_for([&] { return editor->property("invertStep").toInt() >= 2; }))
+        << status().toStdString();
+    window->requestActivate();
+    if (!QTest::qWaitForWindowActive(window)) qWarning("the window is not active");
+    QTest::keyClick(window, Qt::Key_Escape);
+    ASSERT_TRUE(settled()) << status().toStdString();
+    EXPECT_TRUE(status().startsWith("Stopped at step")) << status().toStdString();
+    EXPECT_TRUE(editor->property("undoText").toString().startsWith("Invert"));
+    EXPECT_EQ(editor->property("photoStage").toString(), "edit");
+    EXPECT_EQ(export_to("stopped.png").size(), photo.size());
+}
+
 // The README's picture of the photo workflow (docs/images/photo.png): a larger rendered portrait,
 // inverted with the fast preset, a slider moved and a mask painted. Run on request, with
 //   xvfb-run -a env QT_QPA_PLATFORM=xcb build/tests/ui/ui_tests
