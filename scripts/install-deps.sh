@@ -11,6 +11,8 @@ packages=(
   # images, command line, formats, logging, linear SVM
   libopencv-dev opencv-data nlohmann-json3-dev libcli11-dev libzip-dev liblinear-dev
   libspdlog-dev libfmt-dev
+  # model downloads (HTTP, SHA-256)
+  libcurl4-openssl-dev libssl-dev
   # GUI
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qml6-module-qtquick
   qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
@@ -19,6 +21,8 @@ packages=(
   libgl-dev
   # tests, benchmarks, fuzzing, GUI under a virtual display
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev xvfb xauth
+  # packaging: the .deb (dpkg-shlibdeps) and checks of the desktop file and AppStream data
+  dpkg-dev desktop-file-utils appstream
 )
 
 SUDO=""

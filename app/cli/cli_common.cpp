@@ -157,6 +157,9 @@ int run_cli(int argc, char** argv) {
     add("export", "Write a model as a rosinality/stylegan2-pytorch .pt checkpoint", add_export);
     add("bench-invert", "Quality and speed of inversion and inpainting; print JSON",
         add_bench_invert);
+#ifdef LATENT_STUDIO_HAVE_STORE
+    add("models", "The model catalogue: list, download, import", add_models);
+#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

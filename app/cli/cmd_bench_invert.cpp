@@ -6,6 +6,7 @@
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <chrono>
+#include <ctime>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -54,7 +55,9 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }
 
 struct Tally {
-    std::vector<double> psnr, ssim, seconds;
+    // cpu_seconds: the process's CPU time (std::clock); with --threads 1 it is what the run
+    // would take on an idle core, however busy the machine is.
+    std::vector<double> psnr, ssim, seconds, cpu_seconds;
     nlohmann::json json() const {
         auto mean = [](const std::vector<double>& v) {
             double s = 0;
@@ -68,6 +71,7 @@ struct Tally {
                 {"psnr_db_min", min(psnr)},
                 {"ssim_mean", mean(ssim)},
                 {"seconds_mean", mean(seconds)},
+                {"cpu_seconds_mean", mean(cpu_seconds)},
                 {"images", psnr.size()}};
     }
 };
@@ -98,7 +102,9 @@ nlohmann::json reconstruction(const BenchInvertOptions& b, Model& m, train::Feat
         Tally t;
         for (int64_t i = 0; i < targets.size(0); ++i) {
             const at::Tensor target = targets[i].unsqueeze(0);
+            const std::clock_t c0 = std::clock();
             const auto r = invert::invert(g, invert::discriminator_ptr(m), encoder, target, {}, o);
+            t.cpu_seconds.push_back(static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC);
             at::NoGradGuard no_grad;
             const at::Tensor img = g.synthesis(r.wplus, nn::NoiseMode::Const);
             t.psnr.push_back(invert::psnr(img, target));

@@ -54,6 +54,8 @@ nlohmann::json discriminator_json(const DiscriminatorConfig& c) {
 nlohmann::json model_json(const Model& m) {
     nlohmann::json j;
     j["path"] = m.path;
+    // A model folder's own name (the installed default model, a downloaded one).
+    if (m.manifest) j["name"] = m.manifest->name;
     j["format"] = m.format;
     j["serialization"] = m.serialization;
     j["generator"] = generator_json(m.generator->config());

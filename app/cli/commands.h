@@ -27,6 +27,9 @@ Runner add_invert(CLI::App& app);
 Runner add_inpaint(CLI::App& app);
 Runner add_paste_back(CLI::App& app);
 Runner add_batch(CLI::App& app);
+#ifdef LATENT_STUDIO_HAVE_STORE
+Runner add_models(CLI::App& app);
+#endif
 // `train classifier` and `train encoder`, added to the `train` command's subcommands.
 void add_train_networks(CLI::App& train, std::map<CLI::App*, Runner>& runners);
 
