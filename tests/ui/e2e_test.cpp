@@ -186,11 +186,14 @@ TEST_F(EditorWindow, DiscoverNameRestrictCompareAndExportTheGrid) {
         ~Restore() { qputenv("LATENT_STUDIO_MODEL", "placeholder"); }
     } restore;
     editor->loadModel(QUrl());
-    ASSERT_TRUE(wait_for([&] {
-        return editor->property("modelName").toString() != "Placeholder (untrained)" &&
-               editor->property("ready").toBool() &&
-               editor->property("shownGeneration") == editor->property("requestedGeneration");
-    }, 60000)) << editor->property("status").toString().toStdString();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            return editor->property("modelName").toString() != "Placeholder (untrained)" &&
+                   editor->property("ready").toBool() &&
+                   editor->property("shownGeneration") == editor->property("requestedGeneration");
+        },
+        60000))
+        << editor->property("status").toString().toStdString();
     const int shipped = editor->library()->rowCount();  // the manifest's directions
     QQuickItem* root = window->contentItem();
     click(window, find_item(root, "discoverTab"));

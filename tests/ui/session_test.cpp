@@ -88,5 +88,51 @@ TEST(Session, AFailedSaveLeavesTheOldFileAsItWas) {
     EXPECT_EQ(f.readAll(), before);
 }
 
+TEST(Session, APhotoSessionKeepsThePhotoTheCropTheSettingsAndTheMasks) {
+    QTemporaryDir dir;
+    const QString path = QDir(dir.path()).filePath("photo.json");
+    EditorState s = some_state();
+    Alignment a;
+    a.quad = {Point2{10.5, 20}, Point2{10.5, 84}, Point2{74.5, 84}, Point2{74.5, 20}};
+    a.method = "user";
+    s.frame = EditorState::PhotoFrame{a, {}, {}};
+    s.mask = QImage(8, 8, QImage::Format_Grayscale8);
+    s.mask.fill(0);
+    s.mask.scanLine(4)[3] = 255;
+    s.fill_mask = s.mask;
+    SessionPhoto photo;
+    photo.path = "/photos/face.jpg";
+    photo.sha256 = QString(64, 'a');
+    photo.alignment = a;
+    photo.preset = "best";
+    photo.wplus = false;
+    photo.seed = 7;
+    save_session(path, s, small_model(), photo);
+    EXPECT_TRUE(QFileInfo::exists(QDir(dir.path()).filePath("photo.mask.png")));
+    EXPECT_TRUE(QFileInfo::exists(QDir(dir.path()).filePath("photo.fill.png")));
+    std::optional<SessionPhoto> back_photo;
+    const EditorState back = load_session(path, small_model(), &back_photo);
+    ASSERT_TRUE(back_photo);
+    EXPECT_EQ(back_photo->path, photo.path);
+    EXPECT_EQ(back_photo->sha256, photo.sha256);
+    EXPECT_EQ(back_photo->preset, "best");
+    EXPECT_FALSE(back_photo->wplus);
+    EXPECT_EQ(back_photo->seed, 7u);
+    ASSERT_TRUE(back.frame);
+    EXPECT_DOUBLE_EQ(back.frame->alignment.quad[0].x, 10.5);
+    EXPECT_DOUBLE_EQ(back.frame->alignment.quad[2].y, 84);
+    EXPECT_EQ(back.mask.constScanLine(4)[3], 255);
+    EXPECT_EQ(back.mask.constScanLine(4)[4], 0);
+    EXPECT_FALSE(back.fill_mask.isNull());
+
+    // A session without a photo says so.
+    save_session(path, some_state(), small_model());
+    back_photo.reset();
+    const EditorState plain = load_session(path, small_model(), &back_photo);
+    EXPECT_FALSE(back_photo);
+    EXPECT_FALSE(plain.frame);
+    EXPECT_TRUE(plain.mask.isNull());
+}
+
 }  // namespace
 }  // namespace ls::ui

@@ -11,6 +11,7 @@
 #include <QUndoCommand>
 
 #include "engine/render_engine.h"
+#include "imaging/photo.h"
 #include "io/npy.h"
 #include "session_file.h"
 
@@ -47,6 +48,11 @@ QString local_path(const QUrl& url) {
 EditorController::EditorController(QObject* parent) : QObject(parent) {
     QSettings settings;
     autosave_seconds_ = settings.value("autosaveSeconds", 5).toInt();
+    invert_preset_ = settings.value("invertPreset", invert_preset_).toString();
+    invert_wplus_ = settings.value("invertWPlus", true).toBool();
+    paste_mode_ = settings.value("pasteMode", paste_mode_).toString();
+    poisson_ = settings.value("poisson", false).toBool();
+    yunet_model_ = settings.value("yunetModel").toString();
     // A recovery file left by a session that did not end cleanly is moved aside, so that
     // this session's autosave cannot overwrite it before the user chose to restore it.
     if (QFileInfo::exists(recovery_path())) {
@@ -63,6 +69,9 @@ EditorController::EditorController(QObject* parent) : QObject(parent) {
     connect(w, &InferenceWorker::discovered, this, &EditorController::on_discovered);
     connect(w, &InferenceWorker::strip_rendered, this, &EditorController::on_strip_rendered);
     connect(w, &InferenceWorker::grid_rendered, this, &EditorController::on_grid_rendered);
+    connect(w, &InferenceWorker::photo_opened, this, &EditorController::on_photo_opened);
+    connect(w, &InferenceWorker::invert_step, this, &EditorController::on_invert_step);
+    connect(w, &InferenceWorker::inverted, this, &EditorController::on_inverted);
     connect(w, &InferenceWorker::progress, this, [this](quint64 job, double fraction) {
         if (job != discover_job_) return;
         discover_progress_ = fraction;
@@ -108,6 +117,8 @@ void EditorController::loadModel(const QUrl& file, const QString& device) {
 
 void EditorController::on_model_loaded(const ModelInfo& info) {
     model_ = info;
+    // A photo's crop and code belong to the model (its resolution and latent space).
+    if (photo_) close_photo();
     // The next start opens the same model (the placeholder is what an empty path gives).
     QSettings().setValue("modelPath", info.note.isEmpty() ? info.path : QString());
     undo_.clear();
@@ -148,7 +159,7 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
 
 void EditorController::newSample(int seed) {
     if (!ready()) return;
-    sample_generation_ = ++generation_;
+    requested_render_ = sample_generation_ = ++generation_;  // an image will follow
     QMetaObject::invokeMethod(inference_->worker(), "sample", Qt::QueuedConnection,
                               Q_ARG(quint64, sample_generation_),
                               Q_ARG(quint64, static_cast<quint64>(std::max(seed, 0))));
@@ -196,13 +207,15 @@ void EditorController::apply_state(const EditorState& state, bool base_changed) 
         }
     }
     Q_EMIT stateChanged();
+    Q_EMIT maskChanged();
     request_render(base_changed);
+    update_view();
 }
 
 void EditorController::request_render(bool with_original) {
     if (state_.base.empty()) return;
     RenderRequest r;
-    r.generation = ++generation_;
+    r.generation = requested_render_ = ++generation_;
     r.wplus = state_.base;
     r.truncation = state_.truncation;
     r.edits = edits_.specs();
@@ -217,6 +230,7 @@ void EditorController::on_rendered(const RenderResult& result) {
     if (!result.original.isNull()) original_ = result.original;
     render_ms_ = result.milliseconds;
     Q_EMIT imageChanged();
+    update_view();
 }
 
 void EditorController::on_failed(quint64 generation, const QString& message) {
@@ -228,6 +242,7 @@ void EditorController::on_failed(quint64 generation, const QString& message) {
         compare_job_ = 0;
         Q_EMIT compareChanged();
     }
+    photo_failed(generation);
     report_error(message);
 }
 
@@ -368,7 +383,7 @@ void EditorController::openZCode(const QUrl& file) {
                 "'" + path.toStdString() + "' holds " + std::to_string(a.data.size()) +
                 " values; a z code of this model has " + std::to_string(model_.z_dim));
         }
-        sample_generation_ = ++generation_;
+        requested_render_ = sample_generation_ = ++generation_;  // an image will follow
         pending_z_source_ = path;
         QMetaObject::invokeMethod(
             inference_->worker(), "map_z", Qt::QueuedConnection, Q_ARG(quint64, sample_generation_),
@@ -389,7 +404,9 @@ void EditorController::on_mapped(quint64 generation, const QVector<float>& wplus
 
 void EditorController::openFile(const QUrl& file) {
     const QString suffix = QFileInfo(file.fileName()).suffix().toLower();
-    if (suffix == "json") {
+    if (is_photo_path(file.fileName().toStdString())) {
+        openPhoto(file);
+    } else if (suffix == "json") {
         openSession(file);
     } else if (suffix == "npy") {
         openCode(file);
@@ -397,8 +414,8 @@ void EditorController::openFile(const QUrl& file) {
         loadModel(file);
     } else {
         report_error(
-            tr("Latent Studio opens models (.pt, .pkl), codes (.npy) and sessions (.json); "
-               "'%1' is none of these")
+            tr("Latent Studio opens photos (JPEG, PNG, WebP, TIFF, BMP), models (.pt, .pkl), "
+               "codes (.npy) and sessions (.json); '%1' is none of these")
                 .arg(file.fileName()));
     }
 }
@@ -406,7 +423,7 @@ void EditorController::openFile(const QUrl& file) {
 bool EditorController::saveSession(const QUrl& file) {
     const QString path = local_path(file);
     try {
-        save_session(path, state_, model_);
+        save_session(path, state_, model_, session_photo_or_none());
     } catch (const std::exception& e) {
         report_error(QString::fromUtf8(e.what()));
         return false;
@@ -420,12 +437,19 @@ bool EditorController::saveSession(const QUrl& file) {
 
 bool EditorController::openSession(const QUrl& file) {
     try {
-        EditorState next = load_session(local_path(file), model_);
+        std::optional<SessionPhoto> photo;
+        EditorState next = load_session(local_path(file), model_, &photo);
         push_change(tr("Open session %1").arg(file.fileName()), state_, next, true);
         undo_.setClean();
         session_url_ = file;
         Q_EMIT sessionChanged();
         set_status(tr("Opened %1").arg(file.fileName()));
+        // The photo is read again on the worker (its messages follow this one).
+        if (photo) {
+            restore_session_photo(*photo);
+        } else if (photo_) {
+            close_photo();
+        }
         return true;
     } catch (const std::exception& e) {
         report_error(QString::fromUtf8(e.what()));
@@ -435,7 +459,8 @@ bool EditorController::openSession(const QUrl& file) {
 
 QString EditorController::recipe_json() const {
     return QString::fromUtf8(
-        QJsonDocument(session_json(state_, model_, "session")).toJson(QJsonDocument::Compact));
+        QJsonDocument(session_json(state_, model_, "session", session_photo_or_none()))
+            .toJson(QJsonDocument::Compact));
 }
 
 bool EditorController::exportImage(const QUrl& file, int jpeg_quality, bool embed_recipe) {
@@ -444,7 +469,15 @@ bool EditorController::exportImage(const QUrl& file, int jpeg_quality, bool embe
         report_error(tr("There is no image to export yet"));
         return false;
     }
-    QImage out = image_;
+    QImage out;
+    try {
+        // A photo's export is the whole photo with the edit pasted back.
+        out = photo_ && state_.frame ? photo_export() : image_;
+    } catch (const std::exception& e) {
+        report_error(
+            tr("Cannot paste the edit back into the photo: %1").arg(QString::fromUtf8(e.what())));
+        return false;
+    }
     if (embed_recipe) out.setText(QStringLiteral("latent-studio-recipe"), recipe_json());
     QSaveFile save(path);  // atomic: a temporary file renamed over the target on commit
     if (!save.open(QIODevice::WriteOnly)) {
@@ -505,7 +538,7 @@ void EditorController::autosave() {
     autosave_pending_ = false;
     QDir().mkpath(QFileInfo(recovery_path()).absolutePath());
     try {
-        save_session(recovery_path(), state_, model_);
+        save_session(recovery_path(), state_, model_, session_photo_or_none());
     } catch (const std::exception& e) {
         set_status(tr("Autosave failed: %1").arg(QString::fromUtf8(e.what())));
     }

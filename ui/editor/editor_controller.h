@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QUndoStack>
 #include <QUrl>
+#include <QVariantList>
 
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "edit_list_model.h"
 #include "editor_state.h"
 #include "engine/inference_worker.h"
+#include "session_file.h"
 
 namespace ls::ui {
 
@@ -66,6 +68,42 @@ class EditorController : public QObject {
     // The model's direction library (its manifest's directions first, read-only).
     Q_PROPERTY(ls::ui::DirectionListModel* library READ library CONSTANT)
     Q_PROPERTY(QString libraryFolder READ library_folder NOTIFY libraryChanged)
+    // A photo (editor_photo.cpp): stage "crop" shows the whole photo with the crop box, "edit"
+    // the crop with the edit (viewImage); "" without a photo.
+    Q_PROPERTY(bool hasPhoto READ has_photo NOTIFY photoChanged)
+    Q_PROPERTY(bool photoBusy READ photo_busy NOTIFY photoChanged)
+    Q_PROPERTY(QString photoStage READ photo_stage NOTIFY photoChanged)
+    Q_PROPERTY(QString photoName READ photo_name NOTIFY photoChanged)
+    Q_PROPERTY(QString photoNote READ photo_note NOTIFY photoChanged)
+    Q_PROPERTY(QImage photoImage READ photo_image NOTIFY photoChanged)
+    Q_PROPERTY(QSize photoSize READ photo_size NOTIFY photoChanged)
+    // The crop box's corners (top-left, bottom-left, bottom-right, top-right) in photoImage's
+    // pixels (a view of the photo scaled to at most kDisplaySide).
+    Q_PROPERTY(QVariantList cropQuad READ crop_quad NOTIFY cropChanged)
+    Q_PROPERTY(QImage viewImage READ view_image NOTIFY viewChanged)
+    Q_PROPERTY(QImage viewOriginal READ view_original NOTIFY viewChanged)
+    Q_PROPERTY(bool inverting READ inverting NOTIFY invertChanged)
+    Q_PROPERTY(bool invertIsFill READ invert_is_fill NOTIFY invertChanged)
+    Q_PROPERTY(int invertStep READ invert_step NOTIFY invertChanged)
+    Q_PROPERTY(int invertSteps READ invert_steps NOTIFY invertChanged)
+    Q_PROPERTY(double invertLoss READ invert_loss NOTIFY invertChanged)
+    Q_PROPERTY(double invertBestLoss READ invert_best_loss NOTIFY invertChanged)
+    Q_PROPERTY(QImage mask READ mask NOTIFY maskChanged)
+    Q_PROPERTY(bool hasMask READ has_mask NOTIFY maskChanged)
+    Q_PROPERTY(bool hasFill READ has_fill NOTIFY maskChanged)
+    // Inversion and export settings, remembered between runs.
+    Q_PROPERTY(
+        QString invertPreset READ invert_preset WRITE set_invert_preset NOTIFY photoSettingsChanged)
+    Q_PROPERTY(
+        bool invertWPlus READ invert_wplus WRITE set_invert_wplus NOTIFY photoSettingsChanged)
+    Q_PROPERTY(int invertSeed READ invert_seed WRITE set_invert_seed NOTIFY photoSettingsChanged)
+    // > 0: this many steps instead of the preset's (tests, quick looks).
+    Q_PROPERTY(int invertStepsOverride READ invert_steps_override WRITE set_invert_steps_override
+                   NOTIFY photoSettingsChanged)
+    Q_PROPERTY(QString pasteMode READ paste_mode WRITE set_paste_mode NOTIFY photoSettingsChanged)
+    Q_PROPERTY(bool poisson READ poisson WRITE set_poisson NOTIFY photoSettingsChanged)
+    Q_PROPERTY(
+        QString yunetModel READ yunet_model WRITE set_yunet_model NOTIFY photoSettingsChanged)
 
   public:
     explicit EditorController(QObject* parent = nullptr);
@@ -114,6 +152,22 @@ class EditorController : public QObject {
     Q_INVOKABLE bool removeLibraryEntry(int index);
     Q_INVOKABLE bool exportLibraryEntry(int index, const QUrl& file);
     Q_INVOKABLE bool importLibraryFile(const QUrl& file, const QString& name = {});
+    // Photos (editor_photo.cpp). Reading, detection and cropping run on the worker.
+    Q_INVOKABLE void openPhoto(const QUrl& file);
+    Q_INVOKABLE void redetectFace();
+    Q_INVOKABLE void centreCrop();
+    // The crop box, in photoImage's pixels: moved by (dx, dy), or scaled about its centre so
+    // that a corner lies at the distance of (x, y) (its rotation kept).
+    Q_INVOKABLE void moveCrop(double dx, double dy);
+    Q_INVOKABLE void dragCropCorner(double x, double y);
+    Q_INVOKABLE void adjustCrop();  // back to the whole photo and its crop box
+    Q_INVOKABLE void backToEdit();  // leaves the crop box as it was inverted
+    Q_INVOKABLE void invertPhoto();
+    Q_INVOKABLE void fillMask();
+    Q_INVOKABLE void cancelJob();  // the running inversion (keeping its best code) or discovery
+    // A brush or eraser stroke's result (the crop's size): one undo step.
+    Q_INVOKABLE void setMask(const QImage& mask, const QString& what);
+    Q_INVOKABLE void clearMask();
 
     QString model_name() const { return model_.name; }
     int resolution() const { return model_.resolution; }
@@ -136,7 +190,9 @@ class EditorController : public QObject {
     bool recovery_available() const;
     int autosave_seconds() const { return autosave_seconds_; }
     void set_autosave_seconds(int seconds);
-    quint64 requested_generation() const { return generation_; }
+    // The newest image asked for: a render, or a sample whose render follows (jobs take their
+    // numbers from the same counter but bring no image).
+    quint64 requested_generation() const { return requested_render_; }
     quint64 shown_generation() const { return shown_generation_; }
     DirectionListModel* candidates() { return &candidates_; }
     bool discovering() const { return discover_job_ != 0; }
@@ -153,6 +209,40 @@ class EditorController : public QObject {
     bool compare_busy() const { return compare_job_ != 0; }
     DirectionListModel* library() { return &library_model_; }
     QString library_folder() const;
+    bool has_photo() const { return photo_ != nullptr; }
+    bool photo_busy() const { return photo_job_ != 0; }
+    QString photo_stage() const { return photo_ ? photo_stage_ : QString(); }
+    QString photo_name() const;
+    QString photo_note() const { return photo_note_; }
+    QImage photo_image() const { return photo_display_; }
+    QSize photo_size() const;
+    QVariantList crop_quad() const;
+    QImage view_image() const { return view_image_; }
+    QImage view_original() const { return view_original_; }
+    bool inverting() const { return invert_job_ != 0; }
+    bool invert_is_fill() const { return invert_is_fill_; }
+    int invert_step() const { return last_step_.step; }
+    int invert_steps() const { return last_step_.steps; }
+    double invert_loss() const { return last_step_.loss; }
+    double invert_best_loss() const { return last_step_.best_loss; }
+    QImage mask() const { return state_.mask; }
+    bool has_mask() const;
+    bool has_fill() const { return !state_.fill_mask.isNull(); }
+    QString invert_preset() const { return invert_preset_; }
+    void set_invert_preset(const QString& name);
+    bool invert_wplus() const { return invert_wplus_; }
+    void set_invert_wplus(bool on);
+    int invert_seed() const { return invert_seed_; }
+    void set_invert_seed(int seed);
+    int invert_steps_override() const { return invert_steps_override_; }
+    void set_invert_steps_override(int steps);
+    QString paste_mode() const { return paste_mode_; }
+    void set_paste_mode(const QString& mode);
+    bool poisson() const { return poisson_; }
+    void set_poisson(bool on);
+    QString yunet_model() const { return yunet_model_; }
+    void set_yunet_model(const QString& path);
+    static constexpr int kDisplaySide = 2048;
 
     // Applies a state as it is (used by the undo commands).
     void apply_state(const EditorState& state, bool base_changed);
@@ -170,6 +260,12 @@ class EditorController : public QObject {
     void discoveryChanged();
     void compareChanged();
     void libraryChanged();
+    void photoChanged();
+    void cropChanged();
+    void viewChanged();
+    void invertChanged();
+    void maskChanged();
+    void photoSettingsChanged();
 
   private:
     void on_model_loaded(const ModelInfo& info);
@@ -195,6 +291,23 @@ class EditorController : public QObject {
     void open_library();
     void update_library_model();
     void add_edit_row(EditRow row, const QString& undo_text);
+    // editor_photo.cpp
+    void on_photo_opened(const PhotoResult& result);
+    void on_invert_step(const InvertStep& step);
+    void on_inverted(const InvertOutcome& outcome);
+    void request_photo(const QString& path, const QString& crop_mode,
+                       const std::optional<Alignment>& alignment);
+    void start_inversion(const QImage& mask);
+    void drop_inversion();  // stops the running inversion and ignores its result
+    void update_view();
+    void close_photo();
+    bool photo_failed(quint64 job);
+    QImage photo_export() const;
+    SessionPhoto session_photo() const;
+    std::optional<SessionPhoto> session_photo_or_none() const {
+        return photo_ ? std::optional<SessionPhoto>(session_photo()) : std::nullopt;
+    }
+    void restore_session_photo(const SessionPhoto& photo);
 
     std::unique_ptr<InferenceThread> inference_;
     EditListModel edits_;
@@ -205,7 +318,7 @@ class EditorController : public QObject {
     QString status_;
     QUrl session_url_;
     double render_ms_ = 0.0;
-    quint64 generation_ = 0, shown_generation_ = 0, sample_generation_ = 0;
+    quint64 generation_ = 0, shown_generation_ = 0, sample_generation_ = 0, requested_render_ = 0;
     QString pending_z_source_;               // the z file being mapped
     std::optional<EditorState> drag_start_;  // the state when a slider drag began
     QTimer autosave_timer_;
@@ -224,6 +337,26 @@ class EditorController : public QObject {
     QImage compare_image_;
     std::vector<edit::LibraryEntry> shipped_;  // from the model's manifest, read-only
     std::optional<edit::DirectionLibrary> user_library_;
+
+    // The photo being edited, read by the worker and shared with it read-only.
+    SharedPhoto photo_;
+    QString photo_path_, photo_sha256_, photo_note_, photo_stage_;
+    QImage photo_display_;
+    double display_scale_ = 1.0;      // photoImage pixels per photo pixel
+    Alignment box_;                   // the crop box (the next inversion's crop)
+    bool restoring_session_ = false;  // the photo is being reopened for a session
+    QString restore_warning_;         // "the photo has changed", shown once it is open
+    quint64 photo_job_ = 0, invert_job_ = 0;
+    bool invert_is_fill_ = false;
+    Alignment invert_alignment_;  // of the running inversion
+    QImage invert_mask_;          // of the running fill
+    InvertStep last_step_;
+    QImage invert_preview_, invert_target_;
+    QImage view_image_, view_original_;
+    QString invert_preset_ = QStringLiteral("balanced"), paste_mode_ = QStringLiteral("difference");
+    QString yunet_model_;
+    bool invert_wplus_ = true, poisson_ = false;
+    int invert_seed_ = 0, invert_steps_override_ = 0;
 };
 
 }  // namespace ls::ui

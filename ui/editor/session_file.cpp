@@ -1,5 +1,6 @@
 #include "session_file.h"
 
+#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -9,6 +10,9 @@
 
 #include <stdexcept>
 
+#include "engine/image_convert.h"
+#include "imaging/photo.h"
+#include "imaging/photo_crop.h"
 #include "io/npy.h"
 
 namespace ls::ui {
@@ -30,9 +34,64 @@ void check_size(const std::vector<float>& v, int expected, const QString& what) 
     }
 }
 
+QJsonObject photo_json(const SessionPhoto& p, const EditorState& state, const QString& stem) {
+    QJsonObject o{{"path", p.path}, {"sha256", p.sha256}};
+    if (p.alignment) {
+        o["alignment"] =
+            QJsonDocument::fromJson(QByteArray::fromStdString(alignment_to_json(*p.alignment)))
+                .object();
+    }
+    o["inversion"] = QJsonObject{{"preset", p.preset},
+                                 {"space", p.wplus ? "wplus" : "w"},
+                                 {"seed", static_cast<qint64>(p.seed)},
+                                 {"steps", p.steps}};
+    o["mask"] = state.mask.isNull() ? QJsonValue() : QJsonValue(stem + ".mask.png");
+    o["fill_mask"] = state.fill_mask.isNull() ? QJsonValue() : QJsonValue(stem + ".fill.png");
+    o["has_code"] = state.frame.has_value();
+    return o;
+}
+
+SessionPhoto photo_from_json(const QJsonObject& o) {
+    SessionPhoto p;
+    p.path = o["path"].toString();
+    p.sha256 = o["sha256"].toString();
+    if (o["alignment"].isObject()) {
+        const QByteArray text = QJsonDocument(o["alignment"].toObject()).toJson();
+        try {
+            p.alignment = alignment_from_json(text.toStdString());
+        } catch (const io::FormatError& e) {
+            throw std::runtime_error(std::string("the session's crop box: ") + e.what());
+        }
+    }
+    const QJsonObject inv = o["inversion"].toObject();
+    p.preset = inv["preset"].toString(QStringLiteral("balanced"));
+    p.wplus = inv["space"].toString() != QLatin1String("w");
+    p.seed = static_cast<quint64>(inv["seed"].toDouble());
+    p.steps = inv["steps"].toInt();
+    return p;
+}
+
+QImage read_mask_file(const QDir& dir, const QJsonValue& name) {
+    if (!name.isString()) return {};
+    try {
+        return to_qimage(read_mask(utf8(dir.filePath(name.toString()))));
+    } catch (const io::FormatError& e) {
+        throw std::runtime_error(e.what());
+    }
+}
+
 }  // namespace
 
-QJsonObject session_json(const EditorState& state, const ModelInfo& model, const QString& stem) {
+QString file_sha256(const QString& path) {
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) return {};
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    if (!hash.addData(&file)) return {};
+    return QString::fromLatin1(hash.result().toHex());
+}
+
+QJsonObject session_json(const EditorState& state, const ModelInfo& model, const QString& stem,
+                         const std::optional<SessionPhoto>& photo) {
     QJsonObject root;
     root["format"] = "latent-studio-session";
     root["version"] = 1;
@@ -40,7 +99,7 @@ QJsonObject session_json(const EditorState& state, const ModelInfo& model, const
                                 {"path", model.path},
                                 {"format", model.format},
                                 {"resolution", model.resolution}};
-    root["source_photo"] = QJsonValue::Null;
+    root["source_photo"] = photo ? QJsonValue(photo_json(*photo, state, stem)) : QJsonValue();
     QJsonObject code{{"file", stem + ".code.npy"}};
     code["seed"] = state.seed ? QJsonValue(static_cast<qint64>(*state.seed)) : QJsonValue();
     code["opened_from"] = state.code_source;
@@ -60,7 +119,8 @@ QJsonObject session_json(const EditorState& state, const ModelInfo& model, const
     return root;
 }
 
-void save_session(const QString& path, const EditorState& state, const ModelInfo& model) {
+void save_session(const QString& path, const EditorState& state, const ModelInfo& model,
+                  const std::optional<SessionPhoto>& photo) {
     const QString dir = QFileInfo(path).absolutePath();
     const QString stem = stem_of(path);
     try {
@@ -74,6 +134,10 @@ void save_session(const QString& path, const EditorState& state, const ModelInfo
             d.shape = {static_cast<int64_t>(d.data.size())};
             io::write_npy(utf8(QDir(dir).filePath(stem + ".dir" + QString::number(i) + ".npy")), d);
         }
+        if (!state.mask.isNull())
+            write_mask(utf8(QDir(dir).filePath(stem + ".mask.png")), to_grey(state.mask));
+        if (!state.fill_mask.isNull())
+            write_mask(utf8(QDir(dir).filePath(stem + ".fill.png")), to_grey(state.fill_mask));
     } catch (const io::FormatError& e) {
         throw std::runtime_error(e.what());
     }
@@ -81,13 +145,14 @@ void save_session(const QString& path, const EditorState& state, const ModelInfo
     if (!file.open(QIODevice::WriteOnly)) {
         throw std::runtime_error("cannot write '" + utf8(path) + "': " + utf8(file.errorString()));
     }
-    file.write(QJsonDocument(session_json(state, model, stem)).toJson());
+    file.write(QJsonDocument(session_json(state, model, stem, photo)).toJson());
     if (!file.commit()) {
         throw std::runtime_error("cannot write '" + utf8(path) + "': " + utf8(file.errorString()));
     }
 }
 
-EditorState load_session(const QString& path, const ModelInfo& model) {
+EditorState load_session(const QString& path, const ModelInfo& model,
+                         std::optional<SessionPhoto>* photo) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         throw std::runtime_error("cannot open '" + utf8(path) + "': " + utf8(file.errorString()));
@@ -129,6 +194,15 @@ EditorState load_session(const QString& path, const ModelInfo& model) {
         row.spec.enabled = e["enabled"].toBool(true);
         row.range = e["range"].toDouble(10.0);
         s.edits.push_back(std::move(row));
+    }
+    if (root["source_photo"].isObject()) {
+        const QJsonObject o = root["source_photo"].toObject();
+        const SessionPhoto p = photo_from_json(o);
+        if (o["has_code"].toBool() && p.alignment)
+            s.frame = EditorState::PhotoFrame{*p.alignment, {}, {}};
+        s.mask = read_mask_file(dir, o["mask"]);
+        s.fill_mask = read_mask_file(dir, o["fill_mask"]);
+        if (photo) *photo = p;
     }
     return s;
 }

@@ -23,6 +23,11 @@ InferenceWorker::InferenceWorker(std::unique_ptr<RenderBackend> backend)
     qRegisterMetaType<ls::ui::DiscoverRequest>();
     qRegisterMetaType<ls::ui::DiscoverResult>();
     qRegisterMetaType<ls::ui::GridRequest>();
+    qRegisterMetaType<ls::ui::PhotoRequest>();
+    qRegisterMetaType<ls::ui::PhotoResult>();
+    qRegisterMetaType<ls::ui::InvertRequest>();
+    qRegisterMetaType<ls::ui::InvertStep>();
+    qRegisterMetaType<ls::ui::InvertOutcome>();
 }
 
 InferenceWorker::~InferenceWorker() = default;
@@ -157,6 +162,27 @@ void InferenceWorker::discover(const DiscoverRequest& request) {
     }
 }
 
+void InferenceWorker::open_photo(const PhotoRequest& request) {
+    try {
+        Q_EMIT photo_opened(backend_->open_photo(request));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(request.job, first_line(e.what()));
+    }
+}
+
+void InferenceWorker::invert(const InvertRequest& request) {
+    const auto keep_going = [&](const InvertStep& step) {
+        Q_EMIT invert_step(step);
+        serve_waiting_frame();  // the sliders stay live while the inversion runs
+        return inversions_cancelled_up_to_.load() < request.job;
+    };
+    try {
+        Q_EMIT inverted(backend_->invert(request, keep_going));
+    } catch (const std::exception& e) {
+        Q_EMIT failed(request.job, first_line(e.what()));
+    }
+}
+
 void InferenceWorker::load_model(const QString& path, const QString& device) {
     try {
         Q_EMIT model_loaded(backend_->load(path, device));
@@ -214,6 +240,7 @@ InferenceThread::InferenceThread(std::unique_ptr<RenderBackend> backend)
 InferenceThread::~InferenceThread() {
     worker_->cancel_job();
     worker_->cancel_discovery(std::numeric_limits<quint64>::max());
+    worker_->cancel_inversion(std::numeric_limits<quint64>::max());
     thread_.quit();
     thread_.wait();
 }

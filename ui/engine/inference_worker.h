@@ -31,6 +31,9 @@ class InferenceWorker : public QObject {
     void cancel_job() { cancel_.store(true); }
     // Thread-safe: discoveries with a job number up to `job` stop at their next step.
     void cancel_discovery(quint64 job) { cancelled_up_to_.store(job); }
+    // Thread-safe: inversions with a job number up to `job` stop at their next step, keeping
+    // the best code so far.
+    void cancel_inversion(quint64 job) { inversions_cancelled_up_to_.store(job); }
 
     // Thread-safe. The comparison grid: the newest posted one is rendered, after any frame.
     void post_grid(const GridRequest& request);
@@ -49,6 +52,11 @@ class InferenceWorker : public QObject {
     void render_seeds(quint64 job, quint64 first_seed, int count);
     // A long job with progress, stopped by cancel_discovery(job).
     void discover(const ls::ui::DiscoverRequest& request);
+    // Reads a photo and finds its crop: answered with `photo_opened` or `failed(job, ...)`.
+    void open_photo(const ls::ui::PhotoRequest& request);
+    // A long job: `invert_step` after every step (frames posted meanwhile are rendered between
+    // steps), then `inverted` (also when cancelled: the best code so far).
+    void invert(const ls::ui::InvertRequest& request);
 
   Q_SIGNALS:
     void model_loaded(const ls::ui::ModelInfo& info);
@@ -62,6 +70,9 @@ class InferenceWorker : public QObject {
     void grid_rendered(quint64 job, const QImage& grid);
     // A null strip when it could not be rendered (the message comes with it).
     void strip_rendered(quint64 key, const QImage& strip, const QString& error);
+    void photo_opened(const ls::ui::PhotoResult& result);
+    void invert_step(const ls::ui::InvertStep& step);
+    void inverted(const ls::ui::InvertOutcome& outcome);
 
   private:
     void process_pending();
@@ -77,6 +88,7 @@ class InferenceWorker : public QObject {
     bool scheduled_ = false;
     std::atomic<bool> cancel_{false};
     std::atomic<quint64> cancelled_up_to_{0};
+    std::atomic<quint64> inversions_cancelled_up_to_{0};
 };
 
 // Owns the worker's thread: starts it, and on destruction cancels the running job, stops the

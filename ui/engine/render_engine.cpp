@@ -18,15 +18,10 @@
 #include "imaging/grid_image.h"
 #include "model/default_model.h"
 #include "model/tensor_npy.h"
+#include "render_engine_impl.h"
 #include "runtime/runtime.h"
 
 namespace ls::ui {
-
-struct RenderEngine::Impl {
-    Model model;
-    std::unique_ptr<edit::IncrementalRenderer> renderer;  // reuses unchanged blocks
-    bool loaded = false;
-};
 
 RenderEngine::RenderEngine() : d(std::make_unique<Impl>()) {}
 RenderEngine::~RenderEngine() = default;
@@ -37,6 +32,8 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
     const at::Device dev = runtime::pick_device(device.toStdString());
     Model m = open_model_or_default(path.toStdString(), dev, &note);
     d->model = std::move(m);
+    d->encoder = nullptr;  // the new model's is loaded by its first inversion
+    d->encoder_loaded = false;
     d->renderer = std::make_unique<edit::IncrementalRenderer>(d->model.generator);
     d->loaded = true;
     const auto& c = d->model.generator->config();
@@ -44,7 +41,7 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
     // A model folder is remembered and named by its manifest (its directions come with it).
     const std::optional<ModelManifest>& manifest = d->model.manifest;
     info.path = QString::fromStdString(manifest ? manifest->path : d->model.path);
-    info.name = manifest                ? QString::fromStdString(manifest->name)
+    info.name = manifest                      ? QString::fromStdString(manifest->name)
                 : d->model.format == "random" ? QStringLiteral("Placeholder (untrained)")
                                               : QFileInfo(path).completeBaseName();
     info.format = QString::fromStdString(d->model.format);
@@ -125,15 +122,6 @@ at::Tensor edited_code(nn::GeneratorImpl& g, const std::vector<float>& code, dou
             .to(g.latent_avg.device());
     wplus = g.truncate(wplus, truncation);
     return edit::apply_edits(wplus, to_stack(edits, num_ws, w_dim));
-}
-
-QImage to_qimage(const RgbImage& rgb) {
-    QImage image(rgb.width, rgb.height, QImage::Format_RGB888);
-    for (int y = 0; y < rgb.height; ++y) {
-        std::memcpy(image.scanLine(y), rgb.pixels.data() + static_cast<size_t>(y) * rgb.width * 3,
-                    static_cast<size_t>(rgb.width) * 3);
-    }
-    return image;
 }
 }  // namespace
 

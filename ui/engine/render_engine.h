@@ -33,6 +33,16 @@ class RenderBackend {
     virtual QImage render_grid(const GridRequest&, const Progress&) {
         throw std::runtime_error("this engine cannot render grids");
     }
+    // Reads a photo and finds the crop for the loaded model (face or centred square).
+    virtual PhotoResult open_photo(const PhotoRequest&) {
+        throw std::runtime_error("this engine cannot open photos");
+    }
+    // Runs an inversion step by step; `step` gets every step (with a preview image on preview
+    // steps) and returning false stops it, keeping the best code so far.
+    using InvertProgress = std::function<bool(const InvertStep&)>;
+    virtual InvertOutcome invert(const InvertRequest&, const InvertProgress&) {
+        throw std::runtime_error("this engine cannot invert photos");
+    }
 };
 
 class RenderEngine : public RenderBackend {
@@ -46,6 +56,8 @@ class RenderEngine : public RenderBackend {
     std::vector<Candidate> discover(const DiscoverRequest& request,
                                     const Progress& progress) override;
     QImage render_grid(const GridRequest& request, const Progress& progress) override;
+    PhotoResult open_photo(const PhotoRequest& request) override;
+    InvertOutcome invert(const InvertRequest& request, const InvertProgress& step) override;
 
   private:
     struct Impl;

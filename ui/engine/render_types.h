@@ -6,9 +6,15 @@
 #include <QMetaType>
 #include <QString>
 
+#include <array>
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "imaging/face_align.h"
+#include "imaging/rgb_image.h"
 
 namespace ls::ui {
 
@@ -87,8 +93,74 @@ struct RenderResult {
     double milliseconds = 0.0;
 };
 
+// A photo, shared read-only between the UI thread and the worker (never copied per request).
+using SharedPhoto = std::shared_ptr<const RgbImage>;
+
+// Opening a photo on the worker: read it (unless `photo` is given: the box is re-detected on
+// the photo already read), find the crop for the loaded model, or take `alignment` as it is.
+struct PhotoRequest {
+    uint64_t job = 0;
+    QString path;
+    SharedPhoto photo;                   // already read: skip reading
+    QString crop_mode = "auto";          // "auto", "face", "centre"
+    std::optional<Alignment> alignment;  // given (a session's): no detection
+    QString yunet_model;                 // "" = the Haar cascades
+};
+
+struct PhotoResult {
+    uint64_t job = 0;
+    QString path;
+    SharedPhoto photo;
+    Alignment alignment;
+    QString note;   // "no face was found: ..." (empty when a face was found)
+    QImage crop;    // at the model's resolution
+    QImage native;  // the same crop at the photo's own scale (at most kNativeSide): the view
+};
+
+// The side of the crop the editor shows a photo's edit at: the photo's own pixels, up to this.
+constexpr int kNativeSide = 512;
+
+// An inversion of the crop of `photo` at `alignment`; with a mask (the crop's size, 255 =
+// painted), only the unpainted pixels count and the generator fills the painted ones.
+struct InvertRequest {
+    uint64_t job = 0;
+    SharedPhoto photo;
+    Alignment alignment;
+    QImage mask;  // Format_Grayscale8 or null
+    QString preset = "balanced";
+    bool wplus = true;
+    uint64_t seed = 0;
+    int steps = 0;          // 0: the preset's
+    int preview_every = 2;  // steps between preview images
+};
+
+struct InvertStep {
+    uint64_t job = 0;
+    int step = 0, steps = 0;
+    double loss = 0.0, best_loss = 0.0;
+    QImage preview;  // G(best code so far) on preview steps, else null
+    QImage target;   // the crop being inverted, with the first step only
+};
+
+struct InvertOutcome {
+    uint64_t job = 0;
+    bool cancelled = false;
+    std::vector<float> wplus;  // the best code, [num_ws * w_dim]
+    QImage image;              // G(wplus)
+    QImage target;             // the crop that was inverted
+    QImage native;             // the same crop at the photo's own scale (PhotoResult::native)
+    double loss = 0.0;
+    int steps_run = 0, steps = 0;
+    double seconds = 0.0;
+};
+
 }  // namespace ls::ui
 
+Q_DECLARE_METATYPE(ls::ui::PhotoRequest)
+Q_DECLARE_METATYPE(ls::ui::PhotoResult)
+Q_DECLARE_METATYPE(ls::ui::InvertRequest)
+Q_DECLARE_METATYPE(ls::ui::InvertStep)
+Q_DECLARE_METATYPE(ls::ui::InvertOutcome)
 Q_DECLARE_METATYPE(ls::ui::ModelInfo)
 Q_DECLARE_METATYPE(ls::ui::RenderRequest)
 Q_DECLARE_METATYPE(ls::ui::RenderResult)

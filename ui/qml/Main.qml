@@ -44,6 +44,15 @@ ApplicationWindow {
     Action { id: openSessionAction; text: qsTr("&Open Session…"); shortcut: StandardKey.Open; onTriggered: openSessionDialog.open() }
     Action { id: openCodeAction; text: qsTr("Open &Code, w or W+ (.npy)…"); onTriggered: openCodeDialog.open() }
     Action { id: openZAction; text: qsTr("Open &z Code (.npy)…"); onTriggered: openZDialog.open() }
+    Action { id: openPhotoAction; text: qsTr("Open &Photo…"); shortcut: "Ctrl+Shift+O"; onTriggered: openPhotoDialog.open() }
+    Action { id: invertAction; text: qsTr("&Invert Photo"); shortcut: "Ctrl+I"; enabled: editor.hasPhoto && !editor.inverting; onTriggered: editor.invertPhoto() }
+    Action { id: fillAction; text: qsTr("&Fill Painted Region"); shortcut: "Ctrl+Shift+F"; enabled: editor.hasMask && !editor.inverting; onTriggered: editor.fillMask() }
+    // B and E toggle the tool (bound, not checkable: the canvas's tool is the one truth).
+    Action { id: brushAction; text: qsTr("&Brush"); shortcut: "B"; checked: canvasView.tool === "brush"; enabled: editor.photoStage === "edit"; onTriggered: canvasView.tool = canvasView.tool === "brush" ? "" : "brush" }
+    Action { id: eraserAction; text: qsTr("&Eraser"); shortcut: "E"; checked: canvasView.tool === "eraser"; enabled: editor.photoStage === "edit"; onTriggered: canvasView.tool = canvasView.tool === "eraser" ? "" : "eraser" }
+    Shortcut { sequence: "["; onActivated: canvasView.shrinkBrush() }
+    Shortcut { sequence: "]"; onActivated: canvasView.growBrush() }
+    Shortcut { sequence: "Escape"; enabled: editor.inverting || editor.discovering; onActivated: editor.cancelJob() }
     Action { id: openModelAction; text: qsTr("Open &Model…"); shortcut: "Ctrl+M"; onTriggered: openModelDialog.open() }
     Action { id: addDirectionAction; text: qsTr("Add &Direction (.npy)…"); shortcut: "Ctrl+D"; onTriggered: addDirectionDialog.open() }
     Action { id: exportAction; text: qsTr("&Export Image…"); shortcut: "Ctrl+E"; onTriggered: exportDialog.open() }
@@ -89,6 +98,7 @@ ApplicationWindow {
     menuBar: MenuBar {
         Menu {
             title: qsTr("&File")
+            MenuItem { action: openPhotoAction }
             MenuItem { action: openSessionAction }
             MenuItem { action: openCodeAction }
             MenuItem { action: openZAction }
@@ -110,6 +120,11 @@ ApplicationWindow {
             MenuItem { action: sampleAction }
             MenuItem { action: addDirectionAction }
             MenuItem { action: saveToLibraryAction }
+            MenuSeparator {}
+            MenuItem { action: invertAction }
+            MenuItem { action: brushAction }
+            MenuItem { action: eraserAction }
+            MenuItem { action: fillAction }
         }
         Menu {
             title: qsTr("&View")
@@ -157,9 +172,25 @@ ApplicationWindow {
             id: canvasView
             objectName: "canvasView"
             SplitView.fillWidth: true
-            // The compare view shows the grid in place of the image (no before/after there).
-            image: editor.compareActive && editor.hasCompareImage ? editor.compareImage : editor.image
-            original: editor.compareActive && editor.hasCompareImage ? editor.compareImage : editor.original
+            // The compare view shows the grid in place of the image (no before/after there); a
+            // photo shows whole with its crop box until it is inverted, then its crop.
+            readonly property bool showGrid: editor.compareActive && editor.hasCompareImage
+            readonly property bool showPhoto: !showGrid && editor.photoStage === "crop" && !editor.inverting
+            image: showGrid ? editor.compareImage : showPhoto ? editor.photoImage : editor.viewImage
+            original: showGrid ? editor.compareImage : showPhoto ? editor.photoImage : editor.viewOriginal
+            overlayQuad: showPhoto ? editor.cropQuad : []
+            mask: editor.mask
+            maskSize: Qt.size(editor.resolution, editor.resolution)
+            maskVisible: !showGrid && !showPhoto && editor.hasPhoto
+            onMaskPainted: function(mask, tool) { editor.setMask(mask, tool) }
+            onCropMoved: function(dx, dy) { editor.moveCrop(dx, dy) }
+            onCropCornerDragged: function(x, y) { editor.dragCropCorner(x, y) }
+            // Painting needs the crop on screen; the brush starts at an eighth of the crop.
+            Connections {
+                target: editor
+                function onPhotoChanged() { if (editor.photoStage !== "edit") canvasView.tool = "" }
+                function onModelChanged() { canvasView.brushSize = Math.max(4, editor.resolution / 8) }
+            }
             Rectangle {
                 visible: editor.compareActive
                 anchors.top: parent.top
@@ -187,6 +218,14 @@ ApplicationWindow {
             ColumnLayout {
                 anchors.fill: parent
                 spacing: 8
+                PhotoPanel {
+                    id: photoPanel
+                    objectName: "photoPanel"
+                    visible: editor.hasPhoto || editor.photoBusy
+                    Layout.fillWidth: true
+                    editor: editor
+                    canvasView: canvasView
+                }
                 GroupBox {
                     title: qsTr("Model")
                     Layout.fillWidth: true
@@ -320,6 +359,11 @@ ApplicationWindow {
             closeAfterSave = false
         }
         onRejected: closeAfterSave = false
+    }
+    FileDialog {
+        id: openPhotoDialog
+        nameFilters: [qsTr("Photos (*.jpg *.jpeg *.png *.webp *.tif *.tiff *.bmp)"), qsTr("All files (*)")]
+        onAccepted: editor.openPhoto(selectedFile)
     }
     FileDialog { id: openSessionDialog; nameFilters: [qsTr("Sessions (*.json)")]; onAccepted: editor.openSession(selectedFile) }
     FileDialog { id: openCodeDialog; nameFilters: [qsTr("Latent codes (*.npy)")]; onAccepted: editor.openCode(selectedFile) }

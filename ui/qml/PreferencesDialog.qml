@@ -3,7 +3,8 @@ import QtQuick.Controls
 import QtQuick.Layouts
 import Qt.labs.settings
 
-// Device, CPU threads and autosave interval, remembered between runs (QSettings).
+// Device, CPU threads, autosave interval, and how photos are exported and faces found,
+// remembered between runs (QSettings).
 Dialog {
     id: root
     property var editor
@@ -34,6 +35,17 @@ Dialog {
         SpinBox { id: qualityBox; from: 1; to: 100; value: settings.jpegQuality; editable: true }
         Label { text: qsTr("Autosave every (seconds)") }
         SpinBox { id: autosaveBox; from: 1; to: 600; value: root.editor ? root.editor.autosaveSeconds : 5; editable: true }
+        Label { text: qsTr("Photo export") }
+        ComboBox {
+            id: pasteBox
+            objectName: "pasteModeBox"
+            model: [qsTr("Difference (keeps the photo's detail)"), qsTr("Replace (the model's crop)")]
+            currentIndex: root.editor && root.editor.pasteMode === "replace" ? 1 : 0
+        }
+        Label { text: qsTr("Poisson blending") }
+        CheckBox { id: poissonBox; checked: root.editor ? root.editor.poisson : false }
+        Label { text: qsTr("YuNet face model (.onnx, empty: Haar)") }
+        TextField { id: yunetField; text: root.editor ? root.editor.yunetModel : ""; Layout.preferredWidth: 260 }
     }
 
     onAccepted: {
@@ -44,6 +56,9 @@ Dialog {
         if (root.mainWindow) root.mainWindow.jpegQuality = qualityBox.value
         if (root.editor) {
             root.editor.autosaveSeconds = autosaveBox.value
+            root.editor.pasteMode = pasteBox.currentIndex === 1 ? "replace" : "difference"
+            root.editor.poisson = poissonBox.checked
+            root.editor.yunetModel = yunetField.text
             if (deviceChanged) root.editor.loadModel("", settings.device)
         }
     }
