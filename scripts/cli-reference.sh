@@ -13,7 +13,7 @@ subcommands() {
 section() {  # section LEVEL WORDS...
   local level=$1; shift
   local help
-  help=$("$cli" "$@" --help | sed "s|$cli|latent-studio-cli|")
+  help=$("$cli" "$@" --help | sed -e "s|$cli|latent-studio-cli|" -e "s|$HOME|~|g")
   printf '%s `latent-studio-cli %s`\n\n```\n%s\n```\n\n' "$level" "$*" "$help"
   for sub in $(printf '%s\n' "$help" | subcommands); do
     section "$level#" "$@" "$sub"
