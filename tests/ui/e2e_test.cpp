@@ -21,6 +21,7 @@
 #include "direction_list_model.h"
 #include "edit_list_model.h"
 #include "editor_controller.h"
+#include "ui_test_support.h"
 #include "io/npy.h"
 
 Q_IMPORT_QML_PLUGIN(LatentStudioPlugin)
@@ -34,13 +35,7 @@ void find_items(QQuickItem* item, const QString& name, QList<QQuickItem*>* out) 
     for (QQuickItem* child : item->childItems()) find_items(child, name, out);
 }
 
-template <typename F>
-bool wait_for(F done, int ms = 60000) {
-    QElapsedTimer t;
-    t.start();
-    while (!done() && t.elapsed() < ms) QTest::qWait(10);
-    return done();
-}
+using test::wait_for;
 
 class EditorWindow : public ::testing::Test {
   protected:

@@ -23,17 +23,16 @@
 #include <cmath>
 
 #include "editor_controller.h"
+#include "ui_test_support.h"
 #include "portrait/portrait_renderer.h"
 
 namespace ls::ui {
 namespace {
 
+// The embedded model inverts slowly on two busy cores: a longer default wait.
 template <typename F>
 bool wait_for(F done, int ms = 120000) {
-    QElapsedTimer t;
-    t.start();
-    while (!done() && t.elapsed() < ms) QTest::qWait(10);
-    return done();
+    return test::wait_for(done, ms);
 }
 
 QQuickItem* find_named(QQuickItem* item, const QString& name) {

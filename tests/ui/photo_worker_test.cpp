@@ -11,29 +11,18 @@
 #include <QTest>
 
 #include "engine/inference_worker.h"
+#include "ui_test_support.h"
 
 namespace ls::ui {
 namespace {
 
-const QString kModel = QStringLiteral(LATENT_STUDIO_FIXTURES "/stylegan2/rosinality_tiny64.pt");
-
-template <typename F>
-bool wait_for(F done, int ms = 60000) {
-    QElapsedTimer t;
-    t.start();
-    while (!done() && t.elapsed() < ms) QTest::qWait(5);
-    return done();
-}
+using test::wait_for;
 
 class PhotoWorkerTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        thread = std::make_unique<InferenceThread>(std::make_unique<RenderEngine>());
-        QSignalSpy loaded(thread->worker(), &InferenceWorker::model_loaded);
-        QMetaObject::invokeMethod(thread->worker(), "load_model", Qt::QueuedConnection,
-                                  Q_ARG(QString, kModel), Q_ARG(QString, "cpu"));
-        ASSERT_TRUE(wait_for([&] { return loaded.count() == 1; }));
-        info = loaded.first().first().value<ModelInfo>();
+        thread = test::start_worker(&info);
+        ASSERT_GT(info.w_dim, 0);
         failed = std::make_unique<QSignalSpy>(thread->worker(), &InferenceWorker::failed);
         // A small photo with no face in it: the centred square.
         QImage image(120, 90, QImage::Format_RGB888);

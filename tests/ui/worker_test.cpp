@@ -6,31 +6,19 @@
 #include <QThread>
 
 #include "engine/inference_worker.h"
+#include "ui_test_support.h"
 #include "io/npy.h"
 
 namespace ls::ui {
 namespace {
 
-const QString kModel = QStringLiteral(LATENT_STUDIO_FIXTURES "/stylegan2/rosinality_tiny64.pt");
-
-// Waits (running the event loop) until `done` holds or `ms` pass.
-template <typename F>
-bool wait_for(F done, int ms = 60000) {
-    QElapsedTimer t;
-    t.start();
-    while (!done() && t.elapsed() < ms) QTest::qWait(5);
-    return done();
-}
+using test::wait_for;
 
 class WorkerTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        thread = std::make_unique<InferenceThread>(std::make_unique<RenderEngine>());
-        QSignalSpy loaded(thread->worker(), &InferenceWorker::model_loaded);
-        QMetaObject::invokeMethod(thread->worker(), "load_model", Qt::QueuedConnection,
-                                  Q_ARG(QString, kModel), Q_ARG(QString, "cpu"));
-        ASSERT_TRUE(wait_for([&] { return loaded.count() == 1; }));
-        info = loaded.first().first().value<ModelInfo>();
+        thread = test::start_worker(&info);
+        ASSERT_GT(info.w_dim, 0);
         QSignalSpy sampled(thread->worker(), &InferenceWorker::sampled);
         QMetaObject::invokeMethod(thread->worker(), "sample", Qt::QueuedConnection,
                                   Q_ARG(quint64, 1), Q_ARG(quint64, 7));
