@@ -21,8 +21,8 @@
 #include "direction_list_model.h"
 #include "edit_list_model.h"
 #include "editor_controller.h"
-#include "ui_test_support.h"
 #include "io/npy.h"
+#include "ui_test_support.h"
 
 Q_IMPORT_QML_PLUGIN(LatentStudioPlugin)
 

@@ -23,8 +23,8 @@
 #include <cmath>
 
 #include "editor_controller.h"
-#include "ui_test_support.h"
 #include "portrait/portrait_renderer.h"
+#include "ui_test_support.h"
 
 namespace ls::ui {
 namespace {

@@ -6,8 +6,8 @@
 #include <QThread>
 
 #include "engine/inference_worker.h"
-#include "ui_test_support.h"
 #include "io/npy.h"
+#include "ui_test_support.h"
 
 namespace ls::ui {
 namespace {
