@@ -40,18 +40,12 @@ using test::wait_for;
 class EditorWindow : public ::testing::Test {
   protected:
     void SetUp() override {
-        QStandardPaths::setTestModeEnabled(true);  // settings and recovery files in test dirs
-        // Each test starts as a first run: no remembered settings, no recovery file from an
-        // earlier run (its dialog would take the mouse).
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-        QSettings().clear();
-        engine = std::make_unique<QQmlApplicationEngine>();
-        engine->addImportPath(QStringLiteral("qrc:/"));
-        engine->load(QUrl(QStringLiteral("qrc:/LatentStudio/qml/Main.qml")));
-        ASSERT_FALSE(engine->rootObjects().isEmpty());
-        window = qobject_cast<QQuickWindow*>(engine->rootObjects().first());
+        // Each test starts as a first run: no remembered settings, no recovery file.
+        test::MainWindow w = test::open_main_window();
+        engine = std::move(w.engine);
+        window = w.window;
+        editor = w.editor;
         ASSERT_TRUE(window);
-        editor = window->findChild<EditorController*>("editor");
         ASSERT_TRUE(editor);
         ASSERT_TRUE(wait_for([&] {
             return editor->property("ready").toBool() &&

@@ -85,18 +85,13 @@ Diff diff(const QImage& a, const QImage& b, const QRect& box, bool inside) {
 class PhotoWindow : public ::testing::Test {
   protected:
     void SetUp() override {
-        QStandardPaths::setTestModeEnabled(true);
-        QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-        QSettings().clear();
         // The embedded default model (its encoder starts the inversion).
         qunsetenv("LATENT_STUDIO_MODEL");
-        engine = std::make_unique<QQmlApplicationEngine>();
-        engine->addImportPath(QStringLiteral("qrc:/"));
-        engine->load(QUrl(QStringLiteral("qrc:/LatentStudio/qml/Main.qml")));
-        ASSERT_FALSE(engine->rootObjects().isEmpty());
-        window = qobject_cast<QQuickWindow*>(engine->rootObjects().first());
+        test::MainWindow w = test::open_main_window();
+        engine = std::move(w.engine);
+        window = w.window;
+        editor = w.editor;
         ASSERT_TRUE(window);
-        editor = window->findChild<EditorController*>("editor");
         ASSERT_TRUE(editor);
         ASSERT_TRUE(wait_for([&] {
             return editor->property("ready").toBool() &&

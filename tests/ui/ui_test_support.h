@@ -2,12 +2,18 @@
 // with a model loaded.
 #pragma once
 
+#include <QDir>
 #include <QElapsedTimer>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 #include <memory>
 
+#include "editor_controller.h"
 #include "engine/inference_worker.h"
 
 namespace ls::ui::test {
@@ -37,6 +43,28 @@ inline std::unique_ptr<InferenceThread> start_worker(ModelInfo* info,
         *info = loaded.first().first().value<ModelInfo>();
     }
     return thread;
+}
+
+// The editor's window as on a first run: settings and recovery files cleared (in Qt's test
+// locations, so that no recovery dialog takes the mouse), Main.qml loaded. `window` and
+// `editor` are null when the window did not load.
+struct MainWindow {
+    std::unique_ptr<QQmlApplicationEngine> engine;
+    QQuickWindow* window = nullptr;
+    EditorController* editor = nullptr;
+};
+inline MainWindow open_main_window() {
+    QStandardPaths::setTestModeEnabled(true);
+    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
+    QSettings().clear();
+    MainWindow w;
+    w.engine = std::make_unique<QQmlApplicationEngine>();
+    w.engine->addImportPath(QStringLiteral("qrc:/"));
+    w.engine->load(QUrl(QStringLiteral("qrc:/LatentStudio/qml/Main.qml")));
+    if (w.engine->rootObjects().isEmpty()) return w;
+    w.window = qobject_cast<QQuickWindow*>(w.engine->rootObjects().first());
+    if (w.window) w.editor = w.window->findChild<EditorController*>("editor");
+    return w;
 }
 
 }  // namespace ls::ui::test
