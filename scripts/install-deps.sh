@@ -16,7 +16,7 @@ packages=(
   # GUI
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qml6-module-qtquick
   qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
-  qml6-module-qtquick-templates qml6-module-qtquick-dialogs qml6-module-qtqml-workerscript
+  qml6-module-qtquick-templates qml6-module-qtquick-dialogs qml6-module-qtquick-shapes qml6-module-qtqml-workerscript
   qml6-module-qtqml qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qtcore
   libgl-dev
   # tests, benchmarks, fuzzing, GUI under a virtual display

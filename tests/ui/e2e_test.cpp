@@ -29,12 +29,9 @@ Q_IMPORT_QML_PLUGIN(LatentStudioPlugin)
 namespace ls::ui {
 namespace {
 
-// Delegates of views have visual parents but not always QObject parents: walk the items.
-void find_items(QQuickItem* item, const QString& name, QList<QQuickItem*>* out) {
-    if (item->objectName() == name && item->isVisible()) out->append(item);
-    for (QQuickItem* child : item->childItems()) find_items(child, name, out);
-}
-
+using test::click;
+using test::find_item;
+using test::find_items;
 using test::wait_for;
 
 class EditorWindow : public ::testing::Test {
@@ -138,17 +135,6 @@ TEST_F(EditorWindow, SliderUndoRedoSessionAndExportMatchTheCommandLine) {
     // The editor reuses cached blocks (equal to a full render within 1e-5): at most one
     // 8-bit level may differ.
     EXPECT_LE(max_diff, 1);
-}
-
-QQuickItem* find_item(QQuickItem* root, const QString& name) {
-    QList<QQuickItem*> found;
-    find_items(root, name, &found);
-    return found.isEmpty() ? nullptr : found.first();
-}
-
-void click(QQuickWindow* window, QQuickItem* item) {
-    QTest::mouseClick(window, Qt::LeftButton, {},
-                      item->mapToScene({item->width() / 2, item->height() / 2}).toPoint());
 }
 
 int max_pixel_diff(const QImage& a, const QImage& b) {

@@ -20,6 +20,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <cmath>
 
 #include "editor_controller.h"
@@ -180,6 +181,20 @@ TEST_F(PhotoWindow, OpenInvertEditPaintFillExportAndReopen) {
     EXPECT_TRUE(editor->property("inverting").toBool());
     ASSERT_TRUE(settled()) << status().toStdString();
     EXPECT_EQ(most_steps, 6);
+    // The loss chart's series: one value a step; the best so far never rises, lies at or
+    // below every loss seen, and ends at the inversion's best loss.
+    const auto losses = editor->property("invertLosses").value<QList<qreal>>();
+    const auto best = editor->property("invertBestLosses").value<QList<qreal>>();
+    ASSERT_EQ(losses.size(), 6);
+    ASSERT_EQ(best.size(), 6);
+    for (qsizetype i = 0; i < best.size(); ++i) {
+        EXPECT_TRUE(std::isfinite(losses[i]) && losses[i] > 0) << i;
+        if (i > 0) {
+            EXPECT_LE(best[i], best[i - 1]) << i;
+        }
+        EXPECT_LE(best[i], *std::min_element(losses.begin(), losses.begin() + i + 1) + 1e-12);
+    }
+    EXPECT_DOUBLE_EQ(best.last(), editor->property("invertBestLoss").toDouble());
     EXPECT_EQ(editor->property("photoStage").toString(), "edit");
     EXPECT_TRUE(editor->property("undoText").toString().startsWith("Invert"))
         << editor->property("undoText").toString().toStdString();

@@ -1,9 +1,11 @@
 // The inference worker with a real small model (the rosinality fixture).
 #include <gtest/gtest.h>
+
 #include <QElapsedTimer>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
+#include <cmath>
 
 #include "engine/inference_worker.h"
 #include "io/npy.h"
@@ -144,6 +146,18 @@ TEST_F(WorkerTest, SefaDiscoveryGivesUnitDirectionsStrongestFirst) {
     }
     // The same as the model's first sliders (SeFa over all layers).
     EXPECT_EQ(result.candidates[0].direction, info.directions[0].direction);
+    // The whole spectrum: w_dim eigenvalues of A^T A, none negative, descending, the first
+    // ones the candidates'.
+    ASSERT_EQ(result.spectrum.size(), size_t(info.w_dim));
+    for (size_t i = 0; i < result.spectrum.size(); ++i) {
+        EXPECT_GE(result.spectrum[i], -1e-9 * result.spectrum[0]) << i;
+        if (i > 0) {
+            EXPECT_LE(result.spectrum[i], result.spectrum[i - 1]) << i;
+        }
+        if (i < result.candidates.size()) {
+            EXPECT_EQ(result.spectrum[i], result.candidates[i].value);
+        }
+    }
 
     r.job = 4;
     r.method = "pca";
@@ -155,6 +169,10 @@ TEST_F(WorkerTest, SefaDiscoveryGivesUnitDirectionsStrongestFirst) {
     ASSERT_EQ(pca.candidates.size(), 6u);
     EXPECT_GT(pca.candidates[0].value, 0.0);
     EXPECT_GE(pca.candidates[0].value, pca.candidates[5].value);
+    // PCA's spectrum is the variance of every component: the candidates' deviations squared.
+    ASSERT_EQ(pca.spectrum.size(), size_t(info.w_dim));
+    for (size_t i = 0; i < pca.candidates.size(); ++i)
+        EXPECT_NEAR(std::sqrt(pca.spectrum[i]), pca.candidates[i].value, 1e-9 * pca.spectrum[0]);
 }
 
 TEST_F(WorkerTest, CancellingADiscoveryStopsIt) {

@@ -117,6 +117,9 @@ void EditorController::loadModel(const QUrl& file, const QString& device) {
 
 void EditorController::on_model_loaded(const ModelInfo& info) {
     model_ = info;
+    attribute_scores_.clear();
+    original_scores_.clear();
+    Q_EMIT scoresChanged();
     // A photo's crop and code belong to the model (its resolution and latent space).
     if (photo_) close_photo();
     // The next start opens the same model (the placeholder is what an empty path gives).
@@ -126,6 +129,7 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
     // Candidates, the grid and the library belong to the model.
     if (discover_job_) cancelDiscovery();
     candidates_.set_items({});
+    discover_spectrum_.clear();
     compare_image_ = QImage();
     compare_row_ = -1;
     Q_EMIT compareChanged();
@@ -219,8 +223,18 @@ void EditorController::request_render(bool with_original) {
     r.wplus = state_.base;
     r.truncation = state_.truncation;
     r.edits = edits_.specs();
-    r.render_original = with_original || original_.isNull();
+    r.score_attributes = score_attributes_ && !model_.attributes.isEmpty();
+    // The original's scores are kept until the original changes; missing, it is rendered again.
+    r.render_original =
+        with_original || original_.isNull() || (r.score_attributes && original_scores_.isEmpty());
     inference_->worker()->post(r);
+}
+
+void EditorController::set_score_attributes(bool on) {
+    if (on == score_attributes_) return;
+    score_attributes_ = on;
+    Q_EMIT scoresChanged();
+    if (on) request_render(false);
 }
 
 void EditorController::on_rendered(const RenderResult& result) {
@@ -230,7 +244,18 @@ void EditorController::on_rendered(const RenderResult& result) {
     if (!result.original.isNull()) original_ = result.original;
     render_ms_ = result.milliseconds;
     Q_EMIT imageChanged();
+    update_scores(result);
     update_view();
+}
+
+void EditorController::update_scores(const RenderResult& result) {
+    const auto to_list = [](const std::vector<float>& v) {
+        return QList<qreal>(v.begin(), v.end());
+    };
+    // A new original without scores makes the old ones wrong: they go until the next scoring.
+    if (!result.original.isNull()) original_scores_ = to_list(result.original_scores);
+    if (!result.scores.empty()) attribute_scores_ = to_list(result.scores);
+    Q_EMIT scoresChanged();
 }
 
 void EditorController::on_failed(quint64 generation, const QString& message) {

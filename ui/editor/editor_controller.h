@@ -6,6 +6,7 @@
 #include <QtQml/qqmlregistration.h>
 #include <QImage>
 #include <QObject>
+#include <QStringList>
 #include <QTimer>
 #include <QUndoStack>
 #include <QUrl>
@@ -47,6 +48,15 @@ class EditorController : public QObject {
     Q_PROPERTY(bool recoveryAvailable READ recovery_available NOTIFY recoveryChanged)
     Q_PROPERTY(
         int autosaveSeconds READ autosave_seconds WRITE set_autosave_seconds NOTIFY settingsChanged)
+    // The attribute classifier's outputs (empty when the model has none) and its scores of the
+    // current image and of the original (without edits), scored while scoreAttributes is on
+    // (the Attributes chart is showing).
+    Q_PROPERTY(QStringList attributeNames READ attribute_names NOTIFY modelChanged)
+    Q_PROPERTY(
+        bool scoreAttributes READ score_attributes WRITE set_score_attributes NOTIFY scoresChanged)
+    Q_PROPERTY(QList<qreal> attributeScores READ attribute_scores NOTIFY scoresChanged)
+    Q_PROPERTY(
+        QList<qreal> originalAttributeScores READ original_attribute_scores NOTIFY scoresChanged)
     Q_PROPERTY(quint64 requestedGeneration READ requested_generation NOTIFY imageChanged)
     Q_PROPERTY(quint64 shownGeneration READ shown_generation NOTIFY imageChanged)
     // Discovering directions (the Discover panel).
@@ -54,6 +64,8 @@ class EditorController : public QObject {
     Q_PROPERTY(bool discovering READ discovering NOTIFY discoveryChanged)
     Q_PROPERTY(double discoverProgress READ discover_progress NOTIFY discoveryChanged)
     Q_PROPERTY(QString candidateMethod READ candidate_method NOTIFY discoveryChanged)
+    // Every eigenvalue of the last discovery, descending (the spectrum chart).
+    Q_PROPERTY(QList<qreal> discoverSpectrum READ discover_spectrum NOTIFY discoveryChanged)
     // Preview strips and added sliders span -s..+s: for SeFa s in units of the direction, for
     // PCA in standard deviations of the component.
     Q_PROPERTY(double previewStrength READ preview_strength WRITE set_preview_strength NOTIFY
@@ -88,6 +100,9 @@ class EditorController : public QObject {
     Q_PROPERTY(int invertSteps READ invert_steps NOTIFY invertChanged)
     Q_PROPERTY(double invertLoss READ invert_loss NOTIFY invertChanged)
     Q_PROPERTY(double invertBestLoss READ invert_best_loss NOTIFY invertChanged)
+    // The loss and the best loss of every step of the last inversion (the loss chart).
+    Q_PROPERTY(QList<qreal> invertLosses READ invert_losses NOTIFY invertChanged)
+    Q_PROPERTY(QList<qreal> invertBestLosses READ invert_best_losses NOTIFY invertChanged)
     Q_PROPERTY(QImage mask READ mask NOTIFY maskChanged)
     Q_PROPERTY(bool hasMask READ has_mask NOTIFY maskChanged)
     Q_PROPERTY(bool hasFill READ has_fill NOTIFY maskChanged)
@@ -198,6 +213,12 @@ class EditorController : public QObject {
     bool discovering() const { return discover_job_ != 0; }
     double discover_progress() const { return discover_progress_; }
     QString candidate_method() const { return candidate_method_; }
+    QList<qreal> discover_spectrum() const { return discover_spectrum_; }
+    QStringList attribute_names() const { return model_.attributes; }
+    bool score_attributes() const { return score_attributes_; }
+    void set_score_attributes(bool on);
+    QList<qreal> attribute_scores() const { return attribute_scores_; }
+    QList<qreal> original_attribute_scores() const { return original_scores_; }
     double preview_strength() const { return preview_strength_; }
     void set_preview_strength(double s);
     bool compare_active() const { return compare_active_; }
@@ -225,6 +246,8 @@ class EditorController : public QObject {
     int invert_steps() const { return last_step_.steps; }
     double invert_loss() const { return last_step_.loss; }
     double invert_best_loss() const { return last_step_.best_loss; }
+    QList<qreal> invert_losses() const { return invert_losses_; }
+    QList<qreal> invert_best_losses() const { return invert_best_losses_; }
     QImage mask() const { return state_.mask; }
     bool has_mask() const;
     bool has_fill() const { return !state_.fill_mask.isNull(); }
@@ -266,6 +289,7 @@ class EditorController : public QObject {
     void invertChanged();
     void maskChanged();
     void photoSettingsChanged();
+    void scoresChanged();
 
   private:
     void on_model_loaded(const ModelInfo& info);
@@ -273,6 +297,7 @@ class EditorController : public QObject {
     void on_mapped(quint64 generation, const QVector<float>& wplus);
     void on_rendered(const RenderResult& result);
     void on_failed(quint64 generation, const QString& message);
+    void update_scores(const RenderResult& result);
     void push_change(const QString& text, const EditorState& before, const EditorState& after,
                      bool base_changed);
     void request_render(bool with_original);
@@ -327,6 +352,9 @@ class EditorController : public QObject {
 
     DirectionListModel candidates_, library_model_;
     QString candidate_method_;
+    QList<qreal> discover_spectrum_;
+    bool score_attributes_ = false;
+    QList<qreal> attribute_scores_, original_scores_;
     quint64 discover_job_ = 0, compare_job_ = 0, strip_generation_ = 0;
     double discover_progress_ = 0.0, preview_strength_ = 5.0;
     std::pair<int, int> candidate_range_{0, -1};
@@ -351,6 +379,7 @@ class EditorController : public QObject {
     Alignment invert_alignment_;  // of the running inversion
     QImage invert_mask_;          // of the running fill
     InvertStep last_step_;
+    QList<qreal> invert_losses_, invert_best_losses_;
     QImage invert_preview_, invert_target_;
     QImage view_image_, view_original_;
     QString invert_preset_ = QStringLiteral("balanced"), paste_mode_ = QStringLiteral("difference");

@@ -86,6 +86,7 @@ void EditorController::on_discovered(const DiscoverResult& result) {
         Q_EMIT discoveryChanged();
         return;
     }
+    discover_spectrum_ = QList<qreal>(result.spectrum.begin(), result.spectrum.end());
     const bool sefa = candidate_method_ == QLatin1String("sefa");
     const QString range = rangeLabel(candidate_range_.first, candidate_range_.second);
     std::vector<DirectionItem> items;

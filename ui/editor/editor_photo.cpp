@@ -259,6 +259,8 @@ void EditorController::start_inversion(const QImage& mask) {
     invert_is_fill_ = !mask.isNull();
     invert_mask_ = mask;
     last_step_ = InvertStep();
+    invert_losses_.clear();
+    invert_best_losses_.clear();
     invert_preview_ = invert_target_ = QImage();
     photo_stage_ = QStringLiteral("edit");
     set_status(invert_is_fill_ ? tr("Filling the painted region…") : tr("Inverting the photo…"));
@@ -280,6 +282,8 @@ void EditorController::cancelJob() {
 void EditorController::on_invert_step(const InvertStep& step) {
     if (step.job != invert_job_) return;
     last_step_ = step;
+    invert_losses_.append(step.loss);
+    invert_best_losses_.append(step.best_loss);
     if (!step.target.isNull()) invert_target_ = step.target;
     if (!step.preview.isNull()) {
         invert_preview_ = step.preview;

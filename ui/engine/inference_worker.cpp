@@ -135,6 +135,11 @@ void InferenceWorker::render_frame(const RenderRequest& request) {
             plain.edits.clear();
             result.original = backend_->render(plain);
         }
+        if (request.score_attributes) {
+            result.scores = backend_->score_attributes(result.image);
+            if (!result.original.isNull())
+                result.original_scores = backend_->score_attributes(result.original);
+        }
         Q_EMIT rendered(result);
     } catch (const std::exception& e) {
         Q_EMIT failed(request.generation, first_line(e.what()));
@@ -153,7 +158,8 @@ void InferenceWorker::discover(const DiscoverRequest& request) {
         if (!keep_going(0.0)) {
             result.cancelled = true;
         } else {
-            result.candidates = backend_->discover(request, keep_going);
+            result = backend_->discover(request, keep_going);
+            result.job = request.job;
             result.cancelled = result.candidates.empty();
         }
         Q_EMIT discovered(result);

@@ -23,6 +23,27 @@
 
 namespace ls::ui {
 
+namespace {
+// The model's attribute classifier (its manifest's "classifier"), or a null one. A classifier
+// that does not load is left out with a warning: the editor works without its chart.
+train::FeatureNetFile load_classifier(const Model& model) {
+    if (!model.manifest || !model.manifest->classifier) return {};
+    try {
+        train::FeatureNetFile file =
+            train::load_feature_net(*model.manifest->classifier, train::kClassifierFormat,
+                                    model.generator->latent_avg.device());
+        if (file.names.size() != static_cast<size_t>(file.net->config().outputs))
+            throw ModelError("its attribute names do not match its outputs");
+        file.net->eval();
+        return file;
+    } catch (const std::exception& e) {
+        qWarning("The attribute classifier %s was not loaded: %s",
+                 model.manifest->classifier->c_str(), e.what());
+        return {};
+    }
+}
+}  // namespace
+
 RenderEngine::RenderEngine() : d(std::make_unique<Impl>()) {}
 RenderEngine::~RenderEngine() = default;
 
@@ -34,6 +55,8 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
     d->model = std::move(m);
     d->encoder = nullptr;  // the new model's is loaded by its first inversion
     d->encoder_loaded = false;
+    train::FeatureNetFile classifier = load_classifier(d->model);
+    d->classifier = classifier.net;
     d->renderer = std::make_unique<edit::IncrementalRenderer>(d->model.generator);
     d->loaded = true;
     const auto& c = d->model.generator->config();
@@ -51,6 +74,7 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
     info.num_ws = c.num_ws();
     info.w_dim = c.w_dim;
     info.z_dim = c.z_dim;
+    for (const auto& name : classifier.names) info.attributes << QString::fromStdString(name);
     for (const auto& name : edit::preset_names()) {
         const edit::LayerRange r = edit::preset_range(c, name);
         info.presets.push_back({QString::fromStdString(name), {r.first, r.last}});
@@ -133,13 +157,14 @@ QImage RenderEngine::render(const RenderRequest& request) {
     return to_qimage(tensor_to_rgb(d->renderer->render(wplus)).front());
 }
 
-std::vector<Candidate> RenderEngine::discover(const DiscoverRequest& r, const Progress& progress) {
+DiscoverResult RenderEngine::discover(const DiscoverRequest& r, const Progress& progress) {
     if (!d->loaded) throw std::runtime_error("no model is loaded");
     torch::NoGradGuard no_grad;
     auto& g = *d->model.generator;
     const auto& c = g.config();
     const int k = std::clamp(r.count, 1, c.w_dim);
-    std::vector<Candidate> out;
+    // Every direction is computed (an eigendecomposition of w_dim x w_dim either way), so that
+    // the whole spectrum comes back; the first k become the candidates.
     at::Tensor directions, values;
     if (r.method == QLatin1String("sefa")) {
         const edit::LayerRange range{r.first_layer,
@@ -149,7 +174,7 @@ std::vector<Candidate> RenderEngine::discover(const DiscoverRequest& r, const Pr
                                         " are outside this model's 0-" +
                                         std::to_string(c.num_ws() - 1));
         }
-        const edit::SefaResult s = edit::sefa(g, range, k);
+        const edit::SefaResult s = edit::sefa(g, range, c.w_dim);
         directions = s.directions;
         values = s.eigenvalues;
     } else if (r.method == QLatin1String("pca")) {
@@ -164,21 +189,40 @@ std::vector<Candidate> RenderEngine::discover(const DiscoverRequest& r, const Pr
             ws.push_back(g.mapping(z.to(g.latent_avg.device())).cpu());
             if (!progress(0.9 * double(start + n) / r.samples)) return {};
         }
-        const edit::PcaResult p = edit::pca(at::cat(ws, 0), k);
+        const edit::PcaResult p = edit::pca(at::cat(ws, 0), c.w_dim);
         directions = p.components;
         values = p.stddev;
     } else {
         throw std::invalid_argument("unknown method '" + r.method.toStdString() + "'");
     }
-    values = values.to(at::kDouble);
+    values = values.to(at::kDouble).contiguous();
+    DiscoverResult out;
     for (int i = 0; i < k; ++i) {
         const at::Tensor row = directions[i].contiguous();
-        out.push_back(
+        out.candidates.push_back(
             {std::vector<float>(row.data_ptr<float>(), row.data_ptr<float>() + row.numel()),
              values[i].item<double>()});
     }
+    // PCA's eigenvalues are the variances; its candidates keep the standard deviation.
+    const at::Tensor spectrum = r.method == QLatin1String("pca") ? values.square() : values;
+    out.spectrum.assign(spectrum.data_ptr<double>(),
+                        spectrum.data_ptr<double>() + spectrum.numel());
     progress(1.0);
     return out;
+}
+
+std::vector<float> RenderEngine::score_attributes(const QImage& image) {
+    if (!d->loaded || d->classifier.is_empty() || image.isNull()) return {};
+    torch::NoGradGuard no_grad;
+    const int side = d->classifier->config().resolution;
+    at::Tensor x = rgb_to_tensor(to_rgb(image)).to(d->model.generator->latent_avg.device());
+    // A larger render is averaged down to the classifier's input, a smaller one scaled up.
+    if (x.size(-1) > side)
+        x = at::adaptive_avg_pool2d(x, {side, side});
+    else if (x.size(-1) < side)
+        x = at::upsample_bilinear2d(x, {side, side}, /*align_corners=*/false);
+    const at::Tensor scores = d->classifier->forward(x).squeeze(0).to(at::kCPU, at::kFloat);
+    return std::vector<float>(scores.data_ptr<float>(), scores.data_ptr<float>() + scores.numel());
 }
 
 QImage RenderEngine::render_grid(const GridRequest& r, const Progress& progress) {

@@ -24,10 +24,14 @@ class RenderBackend {
 
     // Reports the fraction done; returning false stops the job (which then returns nothing).
     using Progress = std::function<bool(double)>;
-    // SeFa or GANSpace directions of the loaded model, strongest first.
-    virtual std::vector<Candidate> discover(const DiscoverRequest&, const Progress&) {
+    // SeFa or GANSpace directions of the loaded model, strongest first, with the whole
+    // spectrum (the caller sets the result's job; no candidates when stopped).
+    virtual DiscoverResult discover(const DiscoverRequest&, const Progress&) {
         throw std::runtime_error("this engine cannot discover directions");
     }
+    // The attribute classifier's scores of an image (ModelInfo::attributes' order); empty when
+    // the model has no classifier.
+    virtual std::vector<float> score_attributes(const QImage&) { return {}; }
     // The comparison grid, labelled as `latent-studio-cli grid` labels it, or a preview strip
     // (request.cell_size > 0). A null image when stopped.
     virtual QImage render_grid(const GridRequest&, const Progress&) {
@@ -53,8 +57,8 @@ class RenderEngine : public RenderBackend {
     std::vector<float> sample(uint64_t seed) override;
     std::vector<float> map_z(const std::vector<float>& z) override;
     QImage render(const RenderRequest& request) override;
-    std::vector<Candidate> discover(const DiscoverRequest& request,
-                                    const Progress& progress) override;
+    DiscoverResult discover(const DiscoverRequest& request, const Progress& progress) override;
+    std::vector<float> score_attributes(const QImage& image) override;
     QImage render_grid(const GridRequest& request, const Progress& progress) override;
     PhotoResult open_photo(const PhotoRequest& request) override;
     InvertOutcome invert(const InvertRequest& request, const InvertProgress& step) override;

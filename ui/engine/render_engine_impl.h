@@ -18,6 +18,7 @@ struct RenderEngine::Impl {
     bool loaded = false;
     train::FeatureNet encoder{nullptr};  // the model's encoder, loaded by the first inversion
     bool encoder_loaded = false;
+    train::FeatureNet classifier{nullptr};  // the manifest's attribute classifier, if any
 };
 
 }  // namespace ls::ui

@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QMetaType>
 #include <QString>
+#include <QStringList>
 
 #include <array>
 #include <cstdint>
@@ -31,6 +32,9 @@ struct ModelInfo {
     // The model's strongest SeFa directions over all layers (the editor starts with them
     // when the model's manifest ships no directions).
     std::vector<NamedDirection> directions;
+    // The outputs of the model's attribute classifier (its manifest's "classifier"), in the
+    // order of RenderResult::scores; empty when the model has none.
+    QStringList attributes;
 };
 
 // One slider: a direction ([w_dim] or [num_ws * w_dim]) applied with `strength` to the W+
@@ -47,7 +51,8 @@ struct RenderRequest {
     std::vector<float> wplus;  // [num_ws * w_dim], before truncation and edits
     double truncation = 1.0;
     std::vector<EditSpec> edits;
-    bool render_original = false;  // also render the code without edits (before/after view)
+    bool render_original = false;   // also render the code without edits (before/after view)
+    bool score_attributes = false;  // also score the image(s) with the attribute classifier
 };
 
 // Discovering directions on the worker: SeFa over layers first..last, or GANSpace's PCA of
@@ -69,6 +74,9 @@ struct DiscoverResult {
     uint64_t job = 0;
     bool cancelled = false;
     std::vector<Candidate> candidates;
+    // Every eigenvalue, descending (SeFa: of A^T A; PCA: the variance of each component): the
+    // spectrum shows how much of the change the first few directions hold.
+    std::vector<double> spectrum;
 };
 
 // One direction applied to the current image (its code, truncation and the other edits) at
@@ -91,6 +99,8 @@ struct RenderResult {
     QImage image;
     QImage original;  // when asked for
     double milliseconds = 0.0;
+    // The classifier's scores of image and original (when asked for and the model has one).
+    std::vector<float> scores, original_scores;
 };
 
 // A photo, shared read-only between the UI thread and the worker (never copied per request).

@@ -108,6 +108,15 @@ Pane {
                        + "the weights alone; GANSpace the main axes of many sampled codes. "
                        + "Each candidate shows the current image moved along it.")
         }
+        BarChart {
+            objectName: "spectrumChart"
+            visible: values.length > 0
+            Layout.fillWidth: true
+            Layout.preferredHeight: 70
+            values: root.editor.discoverSpectrum
+            highlightCount: candidateList.count
+            title: root.editor.candidateMethod === "sefa" ? qsTr("Eigenvalues: ") : qsTr("Variances: ")
+        }
         ListView {
             id: candidateList
             objectName: "candidateList"

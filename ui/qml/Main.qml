@@ -62,6 +62,7 @@ ApplicationWindow {
     Action { id: splitAction; text: qsTr("&Split Before/After"); checkable: true; shortcut: "Ctrl+\\"; onToggled: canvasView.splitView = checked }
     Action { id: discoverAction; text: qsTr("&Discover Directions…"); shortcut: "Ctrl+Shift+D"; onTriggered: rightTabs.currentIndex = 1 }
     Action { id: libraryAction; text: qsTr("Direction &Library"); shortcut: "Ctrl+Shift+L"; onTriggered: rightTabs.currentIndex = 2 }
+    Action { id: attributesAction; text: qsTr("&Attribute Scores"); shortcut: "Ctrl+Shift+A"; onTriggered: rightTabs.currentIndex = 3 }
     Action { id: saveToLibraryAction; text: qsTr("Save Edit to &Library…"); shortcut: "Ctrl+L"; enabled: editList.currentIndex >= 0; onTriggered: { rightTabs.currentIndex = 2; libraryPanel.saveSelected() } }
     Action {
         id: compareAction
@@ -135,6 +136,7 @@ ApplicationWindow {
             MenuSeparator {}
             MenuItem { action: discoverAction }
             MenuItem { action: libraryAction }
+            MenuItem { action: attributesAction }
             MenuSeparator {}
             MenuItem { action: darkAction }
         }
@@ -255,7 +257,10 @@ ApplicationWindow {
                     TabButton { objectName: "editsTab"; text: qsTr("Edits") }
                     TabButton { objectName: "discoverTab"; text: qsTr("Discover") }
                     TabButton { objectName: "libraryTab"; text: qsTr("Library") }
+                    TabButton { objectName: "attributesTab"; text: qsTr("Attributes") }
                 }
+                // Scoring costs a classifier pass per frame: only while the chart shows.
+                Binding { target: editor; property: "scoreAttributes"; value: rightTabs.currentIndex === 3 }
                 StackLayout {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
@@ -322,6 +327,10 @@ ApplicationWindow {
                         editor: editor
                         selectedRow: editList.currentIndex
                         selectedName: editList.currentItem ? editList.currentItem.name : ""
+                    }
+                    AttributesPanel {
+                        objectName: "attributesPanel"
+                        editor: editor
                     }
                 }
             }

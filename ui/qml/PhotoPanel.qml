@@ -94,6 +94,18 @@ GroupBox {
                 Button { objectName: "cancelInvert"; text: qsTr("Cancel (Esc)"); onClicked: root.editor.cancelJob() }
             }
         }
+        // The loss per step of the running (or last) inversion, on a log scale: it shows
+        // whether more steps would still help.
+        LineChart {
+            objectName: "lossChart"
+            visible: root.editor.invertLosses.length > 1
+            Layout.fillWidth: true
+            Layout.preferredHeight: 80
+            values: root.editor.invertLosses
+            secondValues: root.editor.invertBestLosses
+            logScale: true
+            title: qsTr("Loss per step (log scale); orange: the best so far")
+        }
         // Inpainting, on the crop.
         ColumnLayout {
             visible: root.editor.photoStage === "edit"
