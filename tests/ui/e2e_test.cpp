@@ -192,6 +192,10 @@ TEST_F(EditorWindow, DiscoverNameRestrictCompareAndExportTheGrid) {
     // Name the third candidate and add it.
     QQuickItem* list = find_item(root, "candidateList");
     ASSERT_TRUE(list);
+    // Scrolled into view, as a user would (the spectrum chart sits above the list).
+    QMetaObject::invokeMethod(list, "positionViewAtIndex", Q_ARG(int, 2),
+                              Q_ARG(int, 2 /*Contain*/));
+    QTest::qWait(50);
     QQuickItem* third = nullptr;
     QMetaObject::invokeMethod(list, "itemAtIndex", Q_RETURN_ARG(QQuickItem*, third), Q_ARG(int, 2));
     ASSERT_TRUE(third);

@@ -112,7 +112,7 @@ Pane {
             objectName: "spectrumChart"
             visible: values.length > 0
             Layout.fillWidth: true
-            Layout.preferredHeight: 70
+            Layout.preferredHeight: 60
             values: root.editor.discoverSpectrum
             highlightCount: candidateList.count
             title: root.editor.candidateMethod === "sefa" ? qsTr("Eigenvalues: ") : qsTr("Variances: ")
