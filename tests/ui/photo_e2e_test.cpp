@@ -36,14 +36,6 @@ bool wait_for(F done, int ms = 120000) {
     return test::wait_for(done, ms);
 }
 
-QQuickItem* find_named(QQuickItem* item, const QString& name) {
-    if (item->objectName() == name && item->isVisible()) return item;
-    for (QQuickItem* child : item->childItems()) {
-        if (QQuickItem* found = find_named(child, name)) return found;
-    }
-    return nullptr;
-}
-
 // A 128 px rendered portrait on a plain backdrop larger than it: a photo with pixels outside
 // any crop box of the face.
 QImage portrait_photo() {
@@ -132,7 +124,7 @@ class PhotoWindow : public ::testing::Test {
     }
     // A brush stroke with the mouse across the middle of the canvas.
     void paint_stroke() {
-        QQuickItem* canvas = find_named(window->contentItem(), "canvasView");
+        QQuickItem* canvas = test::find_item(window->contentItem(), "canvasView");
         ASSERT_TRUE(canvas);
         canvas->setProperty("tool", "brush");
         canvas->setProperty("brushSize", 12.0);
