@@ -67,21 +67,20 @@ InvertedPhoto invert_photo(InversionModel& m, const PhotoJobOptions& o, const st
     at::Tensor known;
     if (!mask.empty()) {
         out.mask = mask_for_crop(read_mask(mask), out.photo, out.crop.alignment, r);
-        known = 1 - invert::grey_to_mask(*out.mask).gt(0.5).to(at::kFloat);
-        known = known.to(g.latent_avg.device());
+        known = invert::known_from_mask(*out.mask).to(g.latent_avg.device());
     }
     const at::Tensor target = rgb_to_tensor(out.crop.crop).to(g.latent_avg.device());
     const invert::InvertOptions io = options_of(o);
     const int every = std::max(1, io.steps / 10);
-    out.result = invert::invert(g, invert::discriminator_ptr(m.model), invert::encoder_ptr(m.encoder), target, known, io,
-                                [&](const invert::StepReport& s, const invert::Inverter&) {
-                                    if (!o.quiet && (s.step % every == 0 || s.step == s.steps)) {
-                                        std::cerr << label << ": step " << s.step << "/" << s.steps
-                                                  << "  loss " << s.loss << "  best " << s.best_loss
-                                                  << "\n";
-                                    }
-                                    return true;
-                                });
+    out.result = invert::invert(
+        g, invert::discriminator_ptr(m.model), invert::encoder_ptr(m.encoder), target, known, io,
+        [&](const invert::StepReport& s, const invert::Inverter&) {
+            if (!o.quiet && (s.step % every == 0 || s.step == s.steps)) {
+                std::cerr << label << ": step " << s.step << "/" << s.steps << "  loss " << s.loss
+                          << "  best " << s.best_loss << "\n";
+            }
+            return true;
+        });
     at::NoGradGuard no_grad;
     const at::Tensor recon = g.synthesis(out.result.wplus, nn::NoiseMode::Const);
     out.reconstruction = tensor_to_rgb(recon)[0];

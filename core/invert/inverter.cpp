@@ -86,7 +86,7 @@ Inverter::Inverter(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::Featur
 
     at::NoGradGuard no_grad;
     const at::Tensor avg = g.latent_avg.to(at::kFloat).view({1, 1, -1}).expand({1, c.num_ws(), -1});
-    start_ = avg.clone();
+    at::Tensor start = avg.clone();
     if (encoder_ && options.use_encoder) {
         // Unknown pixels would mislead the encoder: show it the average face there instead.
         at::Tensor seen = target_;
@@ -96,14 +96,13 @@ Inverter::Inverter(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::Featur
         }
         const int64_t er = encoder_->config().resolution;
         if (er != r) seen = at::upsample_bilinear2d(seen, {er, er}, false);
-        start_ = train::encode(*encoder_, g, seen).to(at::kFloat);
+        start = train::encode(*encoder_, g, seen).to(at::kFloat);
     }
     if (options.init_jitter > 0) {
         at::Generator gen = at::detail::createCPUGenerator(options.seed);
-        start_ =
-            start_ + at::randn(start_.sizes(), gen, at::kFloat).to(device) * options.init_jitter;
+        start = start + at::randn(start.sizes(), gen, at::kFloat).to(device) * options.init_jitter;
     }
-    code_ = options.wplus ? start_.clone() : start_.mean(1, true).clone();
+    code_ = options.wplus ? start.clone() : start.mean(1, true).clone();
     code_.requires_grad_(true);
     if (d_ && !known_.defined()) {
         for (const at::Tensor& f : d_->features(target_)) target_features_.push_back(f.detach());

@@ -71,8 +71,6 @@ class Inverter {
     // The code with the lowest loss seen so far (the start code before any step), [1, L, w_dim].
     at::Tensor best_wplus() const { return best_; }
     double best_loss() const { return best_loss_; }
-    // The start code (the encoder's prediction or the average), [1, L, w_dim].
-    at::Tensor start_wplus() const { return start_; }
     // G(best_wplus()), [1, 3, R, R].
     at::Tensor best_image() const;
 
@@ -87,7 +85,7 @@ class Inverter {
     InvertOptions options_;
     at::Tensor target_, known_;
     std::vector<at::Tensor> target_features_;  // of the target, when there is no mask
-    at::Tensor code_, start_, best_;
+    at::Tensor code_, best_;
     double best_loss_;
     int step_ = 0;
     struct Optimiser;

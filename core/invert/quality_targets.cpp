@@ -68,4 +68,8 @@ at::Tensor grey_to_mask(const GreyImage& mask) {
         .div(255);
 }
 
+at::Tensor known_from_mask(const GreyImage& mask) {
+    return (1 - 2 * grey_to_mask(mask)).clamp_min(0);
+}
+
 }  // namespace ls::invert

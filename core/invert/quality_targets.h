@@ -35,4 +35,10 @@ std::vector<HiddenRegion> hidden_regions(int resolution);
 GreyImage mask_to_grey(const at::Tensor& mask);
 at::Tensor grey_to_mask(const GreyImage& mask);
 
+// The inversion's per-pixel weights [1, 1, H, W] from a painted mask (255 = fill): painted at
+// least half-way is unknown (weight 0: such pixels have no influence at all), and below that
+// the weight falls linearly, 1 - 2 * value, so that a soft brush edge blends instead of
+// leaving a hard seam. The command line and the editor both use it.
+at::Tensor known_from_mask(const GreyImage& mask);
+
 }  // namespace ls::invert

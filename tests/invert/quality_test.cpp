@@ -25,6 +25,22 @@ at::Tensor render(Model& m, const at::Tensor& wplus) {
     return m.generator->synthesis(wplus, nn::NoiseMode::Const);
 }
 
+// Painted at least half-way: weight 0; below, 1 - 2 * value (worked out by hand).
+TEST(KnownFromMask, HalfPaintedIsUnknownAndTheEdgeFallsLinearly) {
+    GreyImage mask;
+    mask.width = 5;
+    mask.height = 1;
+    mask.pixels = {0, 51, 127, 128, 255};
+    const at::Tensor known = invert::known_from_mask(mask);
+    ASSERT_EQ(known.sizes(), (at::IntArrayRef{1, 1, 1, 5}));
+    const float* k = known.data_ptr<float>();
+    EXPECT_FLOAT_EQ(k[0], 1.0f);
+    EXPECT_FLOAT_EQ(k[1], 1.0f - 2.0f * 51 / 255);  // 0.6
+    EXPECT_NEAR(k[2], 1.0f - 2.0f * 127 / 255, 1e-6);
+    EXPECT_FLOAT_EQ(k[3], 0.0f);  // 128/255 is past half
+    EXPECT_FLOAT_EQ(k[4], 0.0f);
+}
+
 TEST(InversionQuality, BalancedPresetReachesThirtyDecibelsOnGeneratedImages) {
     Model m = embedded_model();
     train::FeatureNet encoder = invert::load_model_encoder(m);
@@ -34,9 +50,11 @@ TEST(InversionQuality, BalancedPresetReachesThirtyDecibelsOnGeneratedImages) {
         const at::Tensor target = targets[i].unsqueeze(0);
         invert::InvertOptions start_only;
         start_only.steps = 0;
-        const auto e = invert::invert(*m.generator, nullptr, invert::encoder_ptr(encoder), target, {}, start_only);
-        const auto r = invert::invert(*m.generator, invert::discriminator_ptr(m), invert::encoder_ptr(encoder), target,
-                                      {}, invert::preset("balanced"));
+        const auto e = invert::invert(*m.generator, nullptr, invert::encoder_ptr(encoder), target,
+                                      {}, start_only);
+        const auto r =
+            invert::invert(*m.generator, invert::discriminator_ptr(m), invert::encoder_ptr(encoder),
+                           target, {}, invert::preset("balanced"));
         const double encoder_db = invert::psnr(render(m, e.wplus), target);
         const double balanced_db = invert::psnr(render(m, r.wplus), target);
         std::cout << "image " << i << ": encoder " << encoder_db << " dB, balanced " << balanced_db
@@ -56,10 +74,11 @@ TEST(InversionQuality, MaskedInversionFillsTheMouthBetterThanTheEncoderAlone) {
     ASSERT_EQ(regions[1].name, "mouth");
     invert::InvertOptions start_only;
     start_only.steps = 0;
-    const auto e =
-        invert::invert(*m.generator, nullptr, invert::encoder_ptr(encoder), target, 1 - hidden, start_only);
-    const auto r = invert::invert(*m.generator, invert::discriminator_ptr(m), invert::encoder_ptr(encoder), target,
-                                  1 - hidden, invert::preset("balanced"));
+    const auto e = invert::invert(*m.generator, nullptr, invert::encoder_ptr(encoder), target,
+                                  1 - hidden, start_only);
+    const auto r =
+        invert::invert(*m.generator, invert::discriminator_ptr(m), invert::encoder_ptr(encoder),
+                       target, 1 - hidden, invert::preset("balanced"));
     const double encoder_db = invert::psnr(render(m, e.wplus), target, hidden);
     const double masked_db = invert::psnr(render(m, r.wplus), target, hidden);
     std::cout << "hidden mouth: encoder " << encoder_db << " dB, masked inversion " << masked_db

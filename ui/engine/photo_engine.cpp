@@ -92,7 +92,7 @@ InvertOutcome RenderEngine::invert(const InvertRequest& r, const InvertProgress&
     if (!r.mask.isNull()) {
         if (r.mask.width() != resolution || r.mask.height() != resolution)
             throw std::invalid_argument("the mask does not have the crop's size");
-        known = (1.0 - invert::grey_to_mask(to_grey(r.mask))).to(device);
+        known = invert::known_from_mask(to_grey(r.mask)).to(device);
     }
     invert::InvertOptions options = invert::preset(r.preset.toStdString());
     options.wplus = r.wplus;
