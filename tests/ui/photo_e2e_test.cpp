@@ -190,6 +190,11 @@ TEST_F(PhotoWindow, OpenInvertEditPaintFillExportAndReopen) {
     EXPECT_EQ(editor->property("photoStage").toString(), "edit");
     EXPECT_TRUE(editor->property("undoText").toString().startsWith("Invert"))
         << editor->property("undoText").toString().toStdString();
+    // A photo's code has no seed: the toolbar's seed box says so ("—"), not 0.
+    QQuickItem* seed_box = test::find_item(window->contentItem(), "seedBox");
+    ASSERT_TRUE(seed_box);
+    EXPECT_EQ(seed_box->property("value").toInt(), -1);
+    EXPECT_EQ(seed_box->property("displayText").toString(), QStringLiteral("—"));
 
     // Strength 0: the export is the photo, within a few levels; outside the box, exactly.
     const QRect outside_box = moved.adjusted(-2, -2, 2, 2);

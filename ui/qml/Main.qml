@@ -152,10 +152,15 @@ ApplicationWindow {
             SpinBox {
                 id: seedBox
                 objectName: "seedBox"
-                from: 0; to: 2147483647
+                // -1: the code is not a seed's (a photo's, or one opened from a file): "—".
+                from: -1; to: 2147483647
                 editable: true
-                value: Math.max(0, editor.seed)
-                onValueModified: editor.newSample(value)
+                value: editor.seed
+                textFromValue: function(v, locale) { return v < 0 ? "—" : Number(v).toLocaleString(locale, 'f', 0) }
+                valueFromText: function(text, locale) {
+                    try { return Math.max(0, Math.round(Number.fromLocaleString(locale, text))) } catch (e) { return -1 }
+                }
+                onValueModified: if (value >= 0) editor.newSample(value)
             }
             ToolButton { action: sampleAction; text: qsTr("Random (R)") }
             ToolSeparator {}
