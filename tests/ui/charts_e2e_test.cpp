@@ -23,23 +23,9 @@ using test::click;
 using test::find_item;
 using test::wait_for;
 
-class ChartsWindow : public ::testing::Test {
+class ChartsWindow : public test::WindowTest {
   protected:
-    void SetUp() override {
-        qunsetenv("LATENT_STUDIO_MODEL");  // the embedded default model, with its classifier
-        test::MainWindow w = test::open_main_window();
-        engine = std::move(w.engine);
-        window = w.window;
-        editor = w.editor;
-        ASSERT_TRUE(window);
-        ASSERT_TRUE(editor);
-        ASSERT_TRUE(wait_for([&] { return settled() && editor->property("ready").toBool(); }))
-            << status();
-    }
-    void TearDown() override {
-        engine.reset();
-        qputenv("LATENT_STUDIO_MODEL", "placeholder");
-    }
+    ChartsWindow() : WindowTest(/*embedded_model=*/true) {}  // it has a classifier
     bool settled() const {
         return editor->property("shownGeneration").toULongLong() > 0 &&
                editor->property("shownGeneration") == editor->property("requestedGeneration");
@@ -51,20 +37,12 @@ class ChartsWindow : public ::testing::Test {
     QList<qreal> original() const {
         return editor->property("originalAttributeScores").value<QList<qreal>>();
     }
-    void screenshot(const QString& name) {
-        QDir().mkpath(LATENT_STUDIO_SCREENSHOTS);
-        window->grabWindow().save(QDir(LATENT_STUDIO_SCREENSHOTS).filePath(name));
-    }
     int edit_row(const QString& name) const {
         const auto& rows = editor->edits()->rows();
         for (size_t i = 0; i < rows.size(); ++i)
             if (rows[i].name == name) return static_cast<int>(i);
         return -1;
     }
-
-    std::unique_ptr<QQmlApplicationEngine> engine;
-    QQuickWindow* window = nullptr;
-    EditorController* editor = nullptr;
 };
 
 TEST_F(ChartsWindow, AttributeScoresShowWhatAnEditChanged) {

@@ -34,37 +34,16 @@ using test::find_item;
 using test::find_items;
 using test::wait_for;
 
-class EditorWindow : public ::testing::Test {
+// On the placeholder model: each test starts as a first run (no remembered settings, no
+// recovery file).
+class EditorWindow : public test::WindowTest {
   protected:
-    void SetUp() override {
-        // Each test starts as a first run: no remembered settings, no recovery file.
-        test::MainWindow w = test::open_main_window();
-        engine = std::move(w.engine);
-        window = w.window;
-        editor = w.editor;
-        ASSERT_TRUE(window);
-        ASSERT_TRUE(editor);
-        ASSERT_TRUE(wait_for([&] {
-            return editor->property("ready").toBool() &&
-                   editor->property("shownGeneration").toULongLong() > 0 &&
-                   editor->property("shownGeneration") == editor->property("requestedGeneration");
-        })) << editor->property("status").toString().toStdString();
-    }
-    void TearDown() override { engine.reset(); }
-
-    void screenshot(const QString& name) {
-        QDir().mkpath(LATENT_STUDIO_SCREENSHOTS);
-        window->grabWindow().save(QDir(LATENT_STUDIO_SCREENSHOTS).filePath(name));
-    }
     bool rendered_current() {
         return wait_for([&] {
             return editor->property("shownGeneration") == editor->property("requestedGeneration");
         });
     }
     double strength(int row) { return editor->edits()->rows().at(size_t(row)).spec.strength; }
-    std::unique_ptr<QQmlApplicationEngine> engine;
-    QQuickWindow* window = nullptr;
-    EditorController* editor = nullptr;
 };
 
 TEST_F(EditorWindow, SliderUndoRedoSessionAndExportMatchTheCommandLine) {

@@ -66,21 +66,13 @@ QImage wide_portrait(uint64_t seed, int height) {
     return photo;
 }
 
-class GuideScreenshots : public ::testing::Test {
+class GuideScreenshots : public test::WindowTest {
   protected:
+    GuideScreenshots() : WindowTest(/*embedded_model=*/true) {}
     void SetUp() override {
-        qunsetenv("LATENT_STUDIO_MODEL");  // the embedded default model
-        test::MainWindow w = test::open_main_window();
-        engine = std::move(w.engine);
-        window = w.window;
-        editor = w.editor;
-        ASSERT_TRUE(window && editor);
+        WindowTest::SetUp();
+        if (HasFatalFailure()) return;
         window->resize(1280, 820);
-        ASSERT_TRUE(settled()) << status();
-    }
-    void TearDown() override {
-        engine.reset();
-        qputenv("LATENT_STUDIO_MODEL", "placeholder");
     }
     bool settled() {
         return test::wait_for(
@@ -113,9 +105,6 @@ class GuideScreenshots : public ::testing::Test {
     }
 
     QTemporaryDir dir;
-    std::unique_ptr<QQmlApplicationEngine> engine;
-    QQuickWindow* window = nullptr;
-    EditorController* editor = nullptr;
 };
 
 // The compare view: "age" by layer range (rows) and strength (columns).

@@ -75,33 +75,16 @@ Diff diff(const QImage& a, const QImage& b, const QRect& box, bool inside) {
     return d;
 }
 
-class PhotoWindow : public ::testing::Test {
+// On the embedded default model (its encoder starts the inversion).
+class PhotoWindow : public test::WindowTest {
   protected:
+    PhotoWindow() : WindowTest(/*embedded_model=*/true) {}
     void SetUp() override {
-        // The embedded default model (its encoder starts the inversion).
-        qunsetenv("LATENT_STUDIO_MODEL");
-        test::MainWindow w = test::open_main_window();
-        engine = std::move(w.engine);
-        window = w.window;
-        editor = w.editor;
-        ASSERT_TRUE(window);
-        ASSERT_TRUE(editor);
-        ASSERT_TRUE(wait_for([&] {
-            return editor->property("ready").toBool() &&
-                   editor->property("modelName").toString() != "Placeholder (untrained)" &&
-                   editor->property("shownGeneration") == editor->property("requestedGeneration");
-        })) << editor->property("status").toString().toStdString();
+        WindowTest::SetUp();
+        if (HasFatalFailure()) return;
         photo = portrait_photo();
         photo_path = QDir(dir.path()).filePath("portrait.png");
         ASSERT_TRUE(photo.save(photo_path));
-    }
-    void TearDown() override {
-        engine.reset();
-        qputenv("LATENT_STUDIO_MODEL", "placeholder");
-    }
-    void screenshot(const QString& name) {
-        QDir().mkpath(LATENT_STUDIO_SCREENSHOTS);
-        window->grabWindow().save(QDir(LATENT_STUDIO_SCREENSHOTS).filePath(name));
     }
     bool settled() {
         return wait_for([&] {
@@ -140,9 +123,6 @@ class PhotoWindow : public ::testing::Test {
     QTemporaryDir dir;
     QImage photo;
     QString photo_path;
-    std::unique_ptr<QQmlApplicationEngine> engine;
-    QQuickWindow* window = nullptr;
-    EditorController* editor = nullptr;
 };
 
 TEST_F(PhotoWindow, OpenInvertEditPaintFillExportAndReopen) {

@@ -2,6 +2,7 @@
 // with a model loaded.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QQmlApplicationEngine>
@@ -67,6 +68,50 @@ inline MainWindow open_main_window() {
     if (w.window) w.editor = w.window->findChild<EditorController*>("editor");
     return w;
 }
+
+// A test on the editor's real window, opened as on a first run (open_main_window), on the
+// untrained placeholder model or, with `embedded_model`, on the embedded default model. SetUp
+// returns once the model is loaded and its first image shown.
+class WindowTest : public ::testing::Test {
+  protected:
+    explicit WindowTest(bool embedded_model = false) : embedded_model_(embedded_model) {}
+    void SetUp() override {
+        if (embedded_model_) qunsetenv("LATENT_STUDIO_MODEL");
+        MainWindow w = open_main_window();
+        engine = std::move(w.engine);
+        window = w.window;
+        editor = w.editor;
+        ASSERT_TRUE(window);
+        ASSERT_TRUE(editor);
+        ASSERT_TRUE(wait_for(
+            [&] {
+                return editor->property("ready").toBool() &&
+                       (!embedded_model_ || editor->property("modelName").toString() !=
+                                                QStringLiteral("Placeholder (untrained)")) &&
+                       editor->property("shownGeneration").toULongLong() > 0 &&
+                       editor->property("shownGeneration") ==
+                           editor->property("requestedGeneration");
+            },
+            120000))
+            << editor->property("status").toString().toStdString();
+    }
+    void TearDown() override {
+        engine.reset();
+        if (embedded_model_) qputenv("LATENT_STUDIO_MODEL", "placeholder");
+    }
+    // Saved to the build folder's screenshots/.
+    void screenshot(const QString& name) {
+        QDir().mkpath(LATENT_STUDIO_SCREENSHOTS);
+        window->grabWindow().save(QDir(LATENT_STUDIO_SCREENSHOTS).filePath(name));
+    }
+
+    std::unique_ptr<QQmlApplicationEngine> engine;
+    QQuickWindow* window = nullptr;
+    EditorController* editor = nullptr;
+
+  private:
+    bool embedded_model_;
+};
 
 // Delegates of views have visual parents but not always QObject parents: walk the items.
 inline void find_items(QQuickItem* item, const QString& name, QList<QQuickItem*>* out) {
