@@ -413,10 +413,10 @@ void EditorController::openFile(const QUrl& file) {
     } else if (suffix == "pt" || suffix == "pth" || suffix == "pkl" || suffix == "safetensors") {
         loadModel(file);
     } else {
-        report_error(tr("Latent Studio opens photos (JPEG, PNG, WebP, TIFF, BMP), models (.pt, "
-                        ".pth, .pkl, .safetensors), "
-                        "codes (.npy) and sessions (.json); '%1' is none of these")
-                         .arg(file.fileName()));
+        report_error(
+            tr("Latent Studio opens photos (JPEG, PNG, WebP, TIFF, BMP), models (.pt, .pth, "
+               ".pkl, .safetensors), codes (.npy) and sessions (.json); '%1' is none of these")
+                .arg(file.fileName()));
     }
 }
 

@@ -160,6 +160,7 @@ Dialog {
             open()
         }
         title: qsTr("Import %1").arg(decodeURIComponent(file.toString().substring(file.toString().lastIndexOf("/") + 1)))
+        parent: Overlay.overlay
         anchors.centerIn: parent
         modal: true
         standardButtons: Dialog.Ok | Dialog.Cancel
@@ -209,7 +210,7 @@ Dialog {
                 wrapMode: Text.WordWrap
                 color: "#1a1a1a"
                 textFormat: Text.StyledText
-                onLinkActivated: link => Qt.openUrlExternally(link)
+                onLinkActivated: address => Qt.openUrlExternally(address)
             }
             Button { visible: banner.actionText !== ""; text: banner.actionText; onClicked: banner.actionRequested() }
             ToolButton { visible: banner.closable; text: "×"; onClicked: banner.closeRequested() }

@@ -31,7 +31,7 @@ Frame {
         case "downloading": return bytesText !== "" ? qsTr("Downloading: %1").arg(bytesText)
                                                      : qsTr("Connecting…")
         case "verifying": return qsTr("Verifying (checksum and a trial load)…")
-        case "partial": return qsTr("Stopped after %1: Resume continues from there").arg(bytesText)
+        case "partial": return qsTr("Stopped: %1. Resume continues from there").arg(bytesText)
         case "unsupported": return qsTr("Convert first: Latent Studio cannot read this format; import the converted file")
         default: return ""
         }
@@ -96,7 +96,7 @@ Frame {
                    root.sizeText,
                    root.licenceUrl !== "" ? "<a href=\"" + root.licenceUrl + "\">" + root.licence + "</a>"
                                           : root.licence].filter(s => s !== "").join("  ·  ")
-            onLinkActivated: link => Qt.openUrlExternally(link)
+            onLinkActivated: address => Qt.openUrlExternally(address)
         }
         Label {
             Layout.fillWidth: true
