@@ -41,7 +41,7 @@ QString without_cli_advice(QString detail) {
     return detail;
 }
 
-qint64 file_size(const fs::path& path) {
+qint64 bytes_on_disk(const fs::path& path) {
     std::error_code ec;
     const auto size = fs::file_size(path, ec);  // follows a link to the user's own file
     return ec ? -1 : static_cast<qint64>(size);
@@ -105,7 +105,7 @@ std::vector<ModelRow> ModelStore::installed_rows() const {
         r.path = qstr((fs::path(m.folder) / "manifest.json").string());
         r.shipped = shipped;
         r.link = m.link;
-        const qint64 size = file_size(fs::path(m.folder) / m.file);
+        const qint64 size = bytes_on_disk(fs::path(m.folder) / m.file);
         r.sizeText = size >= 0 ? bytes_text(size) : tr("size unknown");
         if (const store::CatalogEntry* e = entry(r.name); e && !shipped) {
             r.description = qstr(e->description);
@@ -145,7 +145,7 @@ std::vector<ModelRow> ModelStore::catalogue_rows(const std::vector<ModelRow>& in
         r.url = qstr(e.url);
         r.section = QStringLiteral("catalogue");
         r.sizeText = e.size ? bytes_text(static_cast<qint64>(*e.size)) : tr("size unknown");
-        const qint64 part = file_size(store::partial_path(e, models_dir_.toStdString()));
+        const qint64 part = bytes_on_disk(store::partial_path(e, models_dir_.toStdString()));
         const qint64 total = e.size ? static_cast<qint64>(*e.size) : 0;
         if (!e.loadable) {
             r.state = QStringLiteral("unsupported");

@@ -62,8 +62,7 @@ Frame {
             Label { visible: root.link; text: qsTr("linked"); opacity: 0.6 }
             Button {
                 objectName: "openButton"
-                visible: root.modelState === "installed"
-                enabled: !root.current
+                visible: root.modelState === "installed" && !root.current
                 text: qsTr("Open")
                 onClicked: root.openRequested()
             }
