@@ -42,8 +42,10 @@ class ModelStoreTest : public ::testing::Test {
     QString models_dir() const { return QDir(tmp.path()).filePath("models"); }
     QString part_path() const { return QDir(models_dir()).filePath("tiny.part"); }
 
-    // A catalogue with one model, "tiny", at `url` (and one the engine cannot read).
-    void write_catalog(const QString& url, bool with_checksum = false) {
+    // A catalogue with one model, "tiny", at `url`, one the engine cannot read and, given
+    // `second_url`, another model "tiny2".
+    void write_catalog(const QString& url, bool with_checksum = false,
+                       const QString& second_url = {}) {
         QJsonObject tiny{{"name", "tiny"},        {"title", "Tiny test model"}, {"url", url},
                          {"file", "tiny.pt"},     {"format", "rosinality-pt"},  {"resolution", 64},
                          {"alignment", "centre"}, {"licence", "test"}};
@@ -57,7 +59,15 @@ class ModelStoreTest : public ::testing::Test {
             {"file", "tf.pkl"}, {"format", "stylegan2-tf-pkl"}, {"loadable", false}};
         QFile f(QDir(tmp.path()).filePath("catalog.json"));
         ASSERT_TRUE(f.open(QIODevice::WriteOnly));
-        f.write(QJsonDocument(QJsonObject{{"models", QJsonArray{tiny, tf}}}).toJson());
+        QJsonArray models{tiny, tf};
+        if (!second_url.isEmpty()) {
+            QJsonObject tiny2 = tiny;
+            tiny2["name"] = "tiny2";
+            tiny2["file"] = "tiny2.pt";
+            tiny2["url"] = second_url;
+            models.append(tiny2);
+        }
+        f.write(QJsonDocument(QJsonObject{{"models", models}}).toJson());
     }
     void open_store() {
         store = std::make_unique<ModelStore>();
@@ -70,8 +80,8 @@ class ModelStoreTest : public ::testing::Test {
     const ModelRow* row(const QString& section) const {
         return store->models()->find(QStringLiteral("tiny"), section);
     }
-    QString state() const {
-        const ModelRow* r = row("catalogue");
+    QString state(const QString& name = QStringLiteral("tiny")) const {
+        const ModelRow* r = store->models()->find(name, QStringLiteral("catalogue"));
         return r ? r->state : QStringLiteral("(no catalogue row)");
     }
     QString failure() const {
@@ -178,6 +188,47 @@ TEST_F(ModelStoreTest, ACancelKeepsWhatCameForAResume) {
     EXPECT_TRUE(failed->isEmpty()) << "a cancel is no failure: " << failure().toStdString();
     EXPECT_TRUE(QFile::exists(part_path()));
     EXPECT_FALSE(QDir(models_dir()).exists("tiny"));
+}
+
+TEST_F(ModelStoreTest, DownloadsRunOneAfterAnotherAndAQueuedOneCanBeCancelled) {
+    HttpTestServer slow(fixture_bytes()), fast(fixture_bytes());
+    slow.set_mode(HttpTestServer::Mode::Stall);
+    write_catalog(QString::fromStdString(slow.url()), false, QString::fromStdString(fast.url()));
+    open_store();
+    ASSERT_TRUE(store->download("tiny"));
+    ASSERT_TRUE(wait_for([&] { return state() == "downloading"; }));
+    ASSERT_TRUE(store->download("tiny2"));
+    EXPECT_FALSE(store->download("tiny2")) << "queued already";
+    EXPECT_EQ(state("tiny2"), "queued");
+    // A queued download that is cancelled never starts; its row is back at once.
+    store->cancel("tiny2");
+    EXPECT_EQ(state("tiny2"), "available");
+    EXPECT_TRUE(store->busy());
+    // Queued again: the first (skipped) job's report must not end this one.
+    ASSERT_TRUE(store->download("tiny2"));
+    QTest::qWait(300);
+    EXPECT_EQ(state("tiny2"), "queued") << "waits for tiny";
+    EXPECT_EQ(state(), "downloading");
+    store->cancel("tiny");
+    ASSERT_TRUE(wait_for([&] { return installed->count() == 1; })) << failure().toStdString();
+    EXPECT_EQ(installed->first().at(0).toString(), "tiny2");
+    EXPECT_EQ(state(), "partial");
+    EXPECT_TRUE(failed->isEmpty()) << failure().toStdString();
+    EXPECT_EQ(fast.ranges_seen().size(), 1u) << "tiny2 was fetched once";
+}
+
+TEST_F(ModelStoreTest, ClosingDuringADownloadStopsItAndKeepsThePart) {
+    HttpTestServer server(fixture_bytes());
+    server.set_mode(HttpTestServer::Mode::Stall);  // would hang for 10 s
+    write_catalog(QString::fromStdString(server.url()));
+    open_store();
+    ASSERT_TRUE(store->download("tiny"));
+    ASSERT_TRUE(wait_for([&] { return row("catalogue")->bytesText.startsWith("1.7 MB"); }));
+    QElapsedTimer t;
+    t.start();
+    store.reset();  // cancel, quit(), wait()
+    EXPECT_LT(t.elapsed(), 5000) << "libcurl's progress callback sees the cancel within ~1 s";
+    EXPECT_EQ(QFileInfo(part_path()).size(), qint64(fixture_bytes().size() / 2));
 }
 
 TEST_F(ModelStoreTest, ACorruptFileIsRefusedAndNothingIsInstalled) {
