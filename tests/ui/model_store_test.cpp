@@ -24,6 +24,7 @@ namespace fs = std::filesystem;
 using ls::test::HttpTestServer;
 using ls::ui::ModelRow;
 using ls::ui::ModelStore;
+using ls::ui::test::find_items;
 using ls::ui::test::wait_for;
 
 namespace {
@@ -313,11 +314,6 @@ TEST_F(ModelStoreTest, TheTrialLoadDecidesAndCanBeReplaced) {
 }
 
 namespace {
-void find_items(QQuickItem* item, const QString& name, QList<QQuickItem*>* out) {
-    if (item->objectName() == name && item->isVisible()) out->append(item);
-    for (QQuickItem* child : item->childItems()) find_items(child, name, out);
-}
-
 // The shipped catalogue with a small model from the test's server in front of it, so that
 // the picture shows a download on its way next to the real entries.
 void write_screenshot_catalog(const QString& path, const std::string& url) {

@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QQmlApplicationEngine>
+#include <QQuickItem>
 #include <QQuickWindow>
 #include <QSettings>
 #include <QSignalSpy>
@@ -25,6 +26,13 @@ bool wait_for(F done, int ms = 60000) {
     t.start();
     while (!done() && t.elapsed() < ms) QTest::qWait(5);
     return done();
+}
+
+// The visible items called `name` under `item`. Delegates of views have visual parents but not
+// always QObject parents (findChild misses them): this walks the items.
+inline void find_items(QQuickItem* item, const QString& name, QList<QQuickItem*>* out) {
+    if (item->objectName() == name && item->isVisible()) out->append(item);
+    for (QQuickItem* child : item->childItems()) find_items(child, name, out);
 }
 
 // The rosinality fixture: a small real model with no manifest.

@@ -396,7 +396,12 @@ ApplicationWindow {
         onAccepted: editor.exportGrid(selectedFile)
     }
     PreferencesDialog { id: prefs; editor: editor; mainWindow: window; anchors.centerIn: parent }
-    ModelStore { id: modelStore; objectName: "modelStore" }
+    ModelStore {
+        id: modelStore
+        objectName: "modelStore"
+        // The manager shows its own failures; a download that fails after it was closed says so here.
+        onFailed: function(name, message) { if (!modelManager.visible) errorPopup.show(message) }
+    }
     ModelManagerDialog { id: modelManager; objectName: "modelManager"; store: modelStore; editor: editor; anchors.centerIn: parent }
 
     Dialog {
