@@ -105,7 +105,7 @@ TestCase {
         function refresh() { calls.push("refresh") }
         function download(name) { calls.push("download " + name); return true }
         function cancel(name) { calls.push("cancel " + name) }
-        function importFile(url, name, alignment, link) { calls.push("import " + name) }
+        function importFile(url, name, alignment, link) { calls.push(["import", url.toString(), name, alignment, link].join(" ")) }
         function sameFile(a, b) { return a === b }
     }
     QtObject {
@@ -161,5 +161,21 @@ TestCase {
         dialog.openModel(dialog.installedUrl)
         compare(stubEditor.loaded, ["file:///m/ffhq/manifest.json"])
         verify(!dialog.visible, "opening a model closes the manager")
+    }
+
+    function test_import_asks_for_a_name_and_alignment() {
+        stubStore.calls = []
+        const dialog = createTemporaryObject(dialogComponent, testCase)
+        dialog.open()
+        tryCompare(dialog, "opened", true)
+        const ask = findChild(dialog, "importDialog")
+        verify(ask !== null)
+        ask.ask("file:///tmp/my%20cats%20(v2).pkl")
+        tryCompare(ask, "opened", true)
+        compare(findChild(ask.contentItem, "importName").text, "my-cats-v2-", "a valid folder name")
+        findChild(ask.contentItem, "importName").text = "cats"
+        findChild(ask.contentItem, "importAlignment").currentIndex = 2
+        ask.accept()
+        compare(stubStore.calls, ["refresh", "import file:///tmp/my cats (v2).pkl cats centre false"])
     }
 }

@@ -156,7 +156,8 @@ Dialog {
             file = url
             const s = url.toString()
             const base = s.substring(s.lastIndexOf("/") + 1)
-            nameField.text = decodeURIComponent(base.replace(/\.[^.]*$/, ""))
+            // A folder name: letters, digits, '.', '_' and '-' (core/store refuses others).
+            nameField.text = decodeURIComponent(base.replace(/\.[^.]*$/, "")).replace(/[^A-Za-z0-9._-]+/g, "-")
             open()
         }
         title: qsTr("Import %1").arg(decodeURIComponent(file.toString().substring(file.toString().lastIndexOf("/") + 1)))
