@@ -24,6 +24,8 @@ namespace fs = std::filesystem;
 using ls::test::HttpTestServer;
 using ls::ui::ModelRow;
 using ls::ui::ModelStore;
+using ls::ui::test::click;
+using ls::ui::test::find_item;
 using ls::ui::test::find_items;
 using ls::ui::test::wait_for;
 
@@ -374,12 +376,9 @@ TEST(ModelManagerWindow, ManageOpensTheDialogWithTheCatalogue) {
     EXPECT_TRUE(store->sameFile(shipped->path, w.editor->property("modelPath").toString()))
         << w.editor->property("modelPath").toString().toStdString();
 
-    QList<QQuickItem*> buttons;
-    find_items(w.window->contentItem(), "manageModelsButton", &buttons);
-    ASSERT_EQ(buttons.size(), 1);
-    const QPointF centre =
-        buttons[0]->mapToScene({buttons[0]->width() / 2, buttons[0]->height() / 2});
-    QTest::mouseClick(w.window, Qt::LeftButton, {}, centre.toPoint());
+    QQuickItem* manage = find_item(w.window->contentItem(), "manageModelsButton");
+    ASSERT_NE(manage, nullptr);
+    click(w.window, manage);
     QObject* dialog = w.window->findChild<QObject*>("modelManager");
     ASSERT_NE(dialog, nullptr);
     ASSERT_TRUE(wait_for([&] { return dialog->property("opened").toBool(); }));

@@ -28,13 +28,6 @@ bool wait_for(F done, int ms = 60000) {
     return done();
 }
 
-// The visible items called `name` under `item`. Delegates of views have visual parents but not
-// always QObject parents (findChild misses them): this walks the items.
-inline void find_items(QQuickItem* item, const QString& name, QList<QQuickItem*>* out) {
-    if (item->objectName() == name && item->isVisible()) out->append(item);
-    for (QQuickItem* child : item->childItems()) find_items(child, name, out);
-}
-
 // The rosinality fixture: a small real model with no manifest.
 inline const QString kFixtureModel =
     QStringLiteral(LATENT_STUDIO_FIXTURES "/stylegan2/rosinality_tiny64.pt");
@@ -73,6 +66,22 @@ inline MainWindow open_main_window() {
     w.window = qobject_cast<QQuickWindow*>(w.engine->rootObjects().first());
     if (w.window) w.editor = w.window->findChild<EditorController*>("editor");
     return w;
+}
+
+// Delegates of views have visual parents but not always QObject parents: walk the items.
+inline void find_items(QQuickItem* item, const QString& name, QList<QQuickItem*>* out) {
+    if (item->objectName() == name && item->isVisible()) out->append(item);
+    for (QQuickItem* child : item->childItems()) find_items(child, name, out);
+}
+// The first visible item called `name` under `root`, or null.
+inline QQuickItem* find_item(QQuickItem* root, const QString& name) {
+    QList<QQuickItem*> found;
+    find_items(root, name, &found);
+    return found.isEmpty() ? nullptr : found.first();
+}
+inline void click(QQuickWindow* window, QQuickItem* item) {
+    QTest::mouseClick(window, Qt::LeftButton, {},
+                      item->mapToScene({item->width() / 2, item->height() / 2}).toPoint());
 }
 
 }  // namespace ls::ui::test
