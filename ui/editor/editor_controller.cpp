@@ -435,12 +435,12 @@ void EditorController::openFile(const QUrl& file) {
         openSession(file);
     } else if (suffix == "npy") {
         openCode(file);
-    } else if (suffix == "pt" || suffix == "pkl" || suffix == "safetensors") {
+    } else if (suffix == "pt" || suffix == "pth" || suffix == "pkl" || suffix == "safetensors") {
         loadModel(file);
     } else {
         report_error(
-            tr("Latent Studio opens photos (JPEG, PNG, WebP, TIFF, BMP), models (.pt, .pkl), "
-               "codes (.npy) and sessions (.json); '%1' is none of these")
+            tr("Latent Studio opens photos (JPEG, PNG, WebP, TIFF, BMP), models (.pt, .pth, "
+               ".pkl, .safetensors), codes (.npy) and sessions (.json); '%1' is none of these")
                 .arg(file.fileName()));
     }
 }

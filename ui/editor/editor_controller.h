@@ -28,6 +28,8 @@ class EditorController : public QObject {
     Q_OBJECT
     QML_ELEMENT
     Q_PROPERTY(QString modelName READ model_name NOTIFY modelChanged)
+    // The loaded model's file, or its manifest.json for a model folder ("" for the placeholder).
+    Q_PROPERTY(QString modelPath READ model_path NOTIFY modelChanged)
     Q_PROPERTY(int resolution READ resolution NOTIFY modelChanged)
     Q_PROPERTY(int numLayers READ num_layers NOTIFY modelChanged)
     Q_PROPERTY(QString device READ device NOTIFY modelChanged)
@@ -185,6 +187,7 @@ class EditorController : public QObject {
     Q_INVOKABLE void clearMask();
 
     QString model_name() const { return model_.name; }
+    QString model_path() const { return model_.note.isEmpty() ? model_.path : QString(); }
     int resolution() const { return model_.resolution; }
     int num_layers() const { return model_.num_ws; }
     QString device() const { return model_.device; }

@@ -54,6 +54,7 @@ ApplicationWindow {
     Shortcut { sequence: "]"; onActivated: canvasView.growBrush() }
     Shortcut { sequence: "Escape"; enabled: editor.inverting || editor.discovering; onActivated: editor.cancelJob() }
     Action { id: openModelAction; text: qsTr("Open &Model…"); shortcut: "Ctrl+M"; onTriggered: openModelDialog.open() }
+    Action { id: modelsAction; text: qsTr("Mo&dels…"); shortcut: "Ctrl+Shift+M"; onTriggered: modelManager.open() }
     Action { id: addDirectionAction; text: qsTr("Add &Direction (.npy)…"); shortcut: "Ctrl+D"; onTriggered: addDirectionDialog.open() }
     Action { id: exportAction; text: qsTr("&Export Image…"); shortcut: "Ctrl+E"; onTriggered: exportDialog.open() }
     Action { id: sampleAction; text: qsTr("New &Random Sample"); shortcut: "R"; onTriggered: editor.randomSample() }
@@ -104,6 +105,7 @@ ApplicationWindow {
             MenuItem { action: openCodeAction }
             MenuItem { action: openZAction }
             MenuItem { action: openModelAction }
+            MenuItem { action: modelsAction }
             MenuSeparator {}
             MenuItem { action: saveAction }
             MenuItem { action: saveAsAction }
@@ -236,9 +238,14 @@ ApplicationWindow {
                 GroupBox {
                     title: qsTr("Model")
                     Layout.fillWidth: true
-                    ColumnLayout {
-                        Label { text: editor.ready ? editor.modelName : qsTr("Loading…"); font.bold: true }
-                        Label { text: qsTr("%1 px, %2 layers, %3").arg(editor.resolution).arg(editor.numLayers).arg(editor.device); opacity: 0.7 }
+                    RowLayout {
+                        anchors.fill: parent
+                        ColumnLayout {
+                            Layout.fillWidth: true
+                            Label { text: editor.ready ? editor.modelName : qsTr("Loading…"); font.bold: true; elide: Text.ElideRight; Layout.fillWidth: true }
+                            Label { text: qsTr("%1 px, %2 layers, %3").arg(editor.resolution).arg(editor.numLayers).arg(editor.device); opacity: 0.7 }
+                        }
+                        Button { objectName: "manageModelsButton"; text: qsTr("Manage…"); onClicked: modelManager.open() }
                     }
                 }
                 RowLayout {
@@ -383,7 +390,11 @@ ApplicationWindow {
     FileDialog { id: openCodeDialog; nameFilters: [qsTr("Latent codes (*.npy)")]; onAccepted: editor.openCode(selectedFile) }
     FileDialog { id: openZDialog; nameFilters: [qsTr("z codes (*.npy)")]; onAccepted: editor.openZCode(selectedFile) }
     FileDialog { id: addDirectionDialog; nameFilters: [qsTr("Directions (*.npy)")]; onAccepted: editor.addDirection(selectedFile) }
-    FileDialog { id: openModelDialog; nameFilters: [qsTr("Models (*.pt *.pkl)")]; onAccepted: editor.loadModel(selectedFile) }
+    FileDialog {
+        id: openModelDialog
+        nameFilters: [qsTr("Models (*.pt *.pth *.pkl *.safetensors)"), qsTr("Model folders (manifest.json)")]
+        onAccepted: editor.loadModel(selectedFile)
+    }
     FileDialog {
         id: exportDialog
         fileMode: FileDialog.SaveFile
@@ -399,6 +410,13 @@ ApplicationWindow {
         onAccepted: editor.exportGrid(selectedFile)
     }
     PreferencesDialog { id: prefs; editor: editor; mainWindow: window; anchors.centerIn: parent }
+    ModelStore {
+        id: modelStore
+        objectName: "modelStore"
+        // The manager shows its own failures; a download that fails after it was closed says so here.
+        onFailed: function(name, message) { if (!modelManager.visible) errorPopup.show(message) }
+    }
+    ModelManagerDialog { id: modelManager; objectName: "modelManager"; store: modelStore; editor: editor; anchors.centerIn: parent }
 
     Dialog {
         id: closeDialog
