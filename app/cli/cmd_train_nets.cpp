@@ -134,7 +134,7 @@ int run_encoder(const EncoderCommand& c) {
 }
 
 struct BoundariesCommand {
-    std::string model, classifier, out_dir, device = "auto";
+    std::string model, classifier, out_dir, device = "auto", method = "svm";
     int count = 20000;
     edit::BoundaryOptions options;
 };
@@ -147,13 +147,27 @@ int run_boundaries(const BoundariesCommand& c) {
         train::load_feature_net(c.classifier, train::kClassifierFormat, device);
     fs::create_directories(c.out_dir);
     Clock clock;
-    const auto boundaries = train::attribute_boundaries(
-        *m.generator, *f.net, f.names, c.count, c.options, [&](int64_t done, double) {
-            if (done % 2048 < 64)
-                std::fprintf(stderr, "scored %lld codes\n", static_cast<long long>(done));
-            return true;
-        });
+    const auto report_progress = [&](int64_t done, double) {
+        if (done % 2048 < 64)
+            std::fprintf(stderr, "scored %lld codes\n", static_cast<long long>(done));
+        return true;
+    };
     json out = json::array();
+    if (c.method == "gradient") {
+        for (const auto& d : train::attribute_gradient_directions(*m.generator, *f.net, f.names,
+                                                                  c.count, report_progress)) {
+            io::write_npy((fs::path(c.out_dir) / (d.name + ".npy")).string(),
+                          tensor_to_npy(d.direction));
+            out.push_back({{"name", d.name},
+                           {"file", d.name + ".npy"},
+                           {"scale", d.slider_scale},
+                           {"mean_slope", d.mean_slope}});
+        }
+    }
+    const auto boundaries = c.method == "gradient"
+                                ? std::vector<train::AttributeBoundary>{}
+                                : train::attribute_boundaries(*m.generator, *f.net, f.names,
+                                                              c.count, c.options, report_progress);
     for (const auto& b : boundaries) {
         const std::string file = (fs::path(c.out_dir) / (b.name + ".npy")).string();
         io::write_npy(file, tensor_to_npy(b.result.normal.contiguous()));
@@ -165,6 +179,7 @@ int run_boundaries(const BoundariesCommand& c) {
                        {"chosen_per_side", b.result.chosen_per_side}});
     }
     const json report = {{"codes", c.count},
+                         {"method", c.method},
                          {"ratio", c.options.ratio},
                          {"seconds", clock.seconds()},
                          {"command", invoked_command_line()},
@@ -239,8 +254,8 @@ void add_train_networks(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
 
     auto bo = std::make_shared<BoundariesCommand>();
     CLI::App* bnd = app.add_subcommand("boundaries",
-                                       "InterFaceGAN boundaries for every attribute "
-                                       "the classifier scores");
+                                       "Directions for every attribute the classifier "
+                                       "scores: InterFaceGAN boundaries or mean gradients");
     bnd->add_option("--model", bo->model, "The generator (default: the embedded model)");
     bnd->add_option("--classifier", bo->classifier)->required();
     bnd->add_option("--out-dir", bo->out_dir, "Folder for <attribute>.npy and boundaries.json")
@@ -249,6 +264,12 @@ void add_train_networks(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
         ->check(CLI::Range(100, 10000000))
         ->capture_default_str();
     bnd->add_option("--ratio", bo->options.ratio, "Share (or number) of codes from each end")
+        ->capture_default_str();
+    bnd->add_option("--method", bo->method,
+                    "svm: InterFaceGAN's linear SVM on the extreme codes; gradient: the mean "
+                    "gradient of each score, orthogonal to the others' (a few hundred codes "
+                    "are enough)")
+        ->check(CLI::IsMember({"svm", "gradient"}))
         ->capture_default_str();
     bnd->add_option("--device", bo->device)->capture_default_str();
     runners[bnd] = [bo] { return run_boundaries(*bo); };

@@ -1,6 +1,7 @@
 #include "train/net_trainers.h"
 
 #include <ATen/CPUGeneratorImpl.h>
+#include <torch/csrc/autograd/autograd.h>
 #include <torch/csrc/autograd/grad_mode.h>
 
 #include <cmath>
@@ -189,6 +190,75 @@ std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g,
         b.result = edit::train_boundary(w, v, options);
         b.slider_scale = 3.0 * (w.matmul(b.result.normal)).std().item<double>();
         out.push_back(b);
+    }
+    return out;
+}
+
+namespace {
+// The classifier's scores of G(w) [N, outputs], the image averaged down to its input size.
+at::Tensor scores_of(nn::GeneratorImpl& g, FeatureNetImpl& classifier, const at::Tensor& w) {
+    at::Tensor image = g.synthesis(g.broadcast(w), nn::NoiseMode::Const);
+    const int64_t side = classifier.config().resolution;
+    if (image.size(2) != side) image = at::adaptive_avg_pool2d(image, {side, side});
+    return classifier.forward(image);
+}
+}  // namespace
+
+std::vector<GradientDirection> attribute_gradient_directions(nn::GeneratorImpl& g,
+                                                             FeatureNetImpl& classifier,
+                                                             const std::vector<std::string>& names,
+                                                             int count, const Progress& progress) {
+    if (count < 1) throw std::invalid_argument("--count must be at least 1");
+    const auto& c = g.config();
+    const at::Device device = g.latent_avg.device();
+    const int64_t outputs = std::min<int64_t>(classifier.config().outputs, names.size());
+    const at::Tensor z = z_from_seed(0, count, c.z_dim);
+    at::Tensor sum = at::zeros({outputs, c.w_dim}, at::kDouble);
+    std::vector<at::Tensor> ws;
+    const int batch = 32;
+    for (int i = 0; i < count; i += batch) {
+        const int n = std::min(batch, count - i);
+        at::Tensor w;
+        {
+            torch::NoGradGuard no_grad;
+            w = g.mapping(z.narrow(0, i, n).to(device));
+        }
+        ws.push_back(w.cpu());
+        w.requires_grad_(true);
+        at::AutoGradMode grad_mode(true);
+        const at::Tensor s = scores_of(g, classifier, w);
+        // One backward pass per output: the sum over the batch gives the sum of the codes'
+        // gradients (each score depends on its own code only).
+        for (int64_t k = 0; k < outputs; ++k) {
+            const at::Tensor gk =
+                torch::autograd::grad({s.select(1, k).sum()}, {w}, {}, k + 1 < outputs)[0];
+            sum[k] += gk.sum(0).to(at::kCPU, at::kDouble);
+        }
+        if (progress && !progress(i + n, 0.0)) break;
+    }
+    const at::Tensor mean = sum / count;
+    const at::Tensor codes = at::cat(ws).to(at::kDouble);
+    std::vector<GradientDirection> out;
+    for (int64_t k = 0; k < outputs; ++k) {
+        // The other outputs' mean gradients span the subspace to stay out of.
+        std::vector<at::Tensor> rows;
+        for (int64_t j = 0; j < outputs; ++j)
+            if (j != k) rows.push_back(mean[j]);
+        at::Tensor d = mean[k].clone();
+        if (!rows.empty()) {
+            const at::Tensor q = std::get<0>(at::linalg_qr(at::stack(rows).t()));  // [w_dim, m]
+            d = d - q.matmul(q.t().matmul(d));
+        }
+        const double norm = d.norm().item<double>();
+        if (!(norm > 0))
+            throw std::runtime_error(names[k] + ": its mean gradient lies in the others'");
+        d = d / norm;
+        GradientDirection r;
+        r.name = names[k];
+        r.direction = d.to(at::kFloat).contiguous();
+        r.slider_scale = 3.0 * codes.matmul(d).std().item<double>();
+        r.mean_slope = mean[k].dot(d).item<double>();
+        out.push_back(std::move(r));
     }
     return out;
 }

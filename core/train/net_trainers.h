@@ -78,4 +78,24 @@ std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g,
                                                     int count, const edit::BoundaryOptions& options,
                                                     const Progress& progress = {});
 
+struct GradientDirection {
+    std::string name;
+    at::Tensor direction;       // [w_dim] float32, unit length, towards higher scores
+    double slider_scale = 3.0;  // 3 standard deviations of w along it
+    double mean_slope = 0;      // the mean gradient's component along it (score per unit of w)
+};
+
+// Classifier-guided directions, for attributes whose SVM boundary also moves the others (the
+// default model's smile): for each classifier output, the mean gradient of its score with
+// respect to w over `count` sampled codes (seeds 0..count-1), made orthogonal to every other
+// output's mean gradient. A move along it changes that score and, to first order, none of the
+// others: InterFaceGAN's conditional manipulation, with mean gradients in place of the SVM
+// normals (which, fitted on a few percent of extreme codes, need not follow the score where
+// most codes lie).
+std::vector<GradientDirection> attribute_gradient_directions(nn::GeneratorImpl& g,
+                                                             FeatureNetImpl& classifier,
+                                                             const std::vector<std::string>& names,
+                                                             int count,
+                                                             const Progress& progress = {});
+
 }  // namespace ls::train
