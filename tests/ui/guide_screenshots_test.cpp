@@ -1,4 +1,4 @@
-// The user guide's pictures (docs/images/guide-*.png), made by the real editor on the embedded
+// The user guide's pictures (docs/images/), made by the real editor on the embedded
 // default model. Disabled: run on request, then copy the files from the build folder's
 // screenshots/ to docs/images/:
 //   xvfb-run -a env QT_QPA_PLATFORM=xcb build/tests/ui/ui_tests
@@ -106,6 +106,14 @@ class GuideScreenshots : public test::WindowTest {
 
     QTemporaryDir dir;
 };
+
+// The window as it opens: the first sample (seed 1) and the model's sliders.
+TEST_F(GuideScreenshots, DISABLED_Editor) {
+    editor->newSample(1);
+    ASSERT_TRUE(settled());
+    QTest::qWait(200);
+    save(window->grabWindow(), "guide-editor.png");
+}
 
 // The compare view: "age" by layer range (rows) and strength (columns).
 TEST_F(GuideScreenshots, DISABLED_Layers) {
