@@ -1,6 +1,6 @@
 // The user guide's pictures (docs/images/), made by the real editor on the embedded
 // default model. Disabled: run on request, then copy the files from the build folder's
-// screenshots/ to docs/images/:
+// screenshots/ (guide-NAME.png) to docs/images/NAME.png:
 //   xvfb-run -a env QT_QPA_PLATFORM=xcb build/tests/ui/ui_tests
 //       --gtest_also_run_disabled_tests --gtest_filter='GuideScreenshots.*'
 #include <gtest/gtest.h>
