@@ -134,13 +134,28 @@ int run_encoder(const EncoderCommand& c) {
 }
 
 struct BoundariesCommand {
-    std::string model, classifier, out_dir, device = "auto", method = "svm";
+    std::string model, classifier, out_dir, device = "auto", method = "svm", layers = "all";
     int count = 20000;
+    double ridge = 0.01;
     edit::BoundaryOptions options;
 };
 
+std::vector<train::GradientDirection> gradient_directions(const BoundariesCommand& c, Model& m,
+                                                          train::FeatureNetFile& f,
+                                                          const train::Progress& progress) {
+    train::GradientDirectionOptions o;
+    o.count = c.count;
+    o.method = c.method == "gradient-specific" ? train::GradientMethod::Specific
+                                               : train::GradientMethod::OrthogonalMean;
+    o.layers = edit::parse_layer_range(c.layers, m.generator->config());
+    o.ridge = c.ridge;
+    return train::attribute_gradient_directions(*m.generator, *f.net, f.names, o, progress);
+}
+
 // Writes <out-dir>/<attribute>.npy ([w_dim] float32 unit normals) and boundaries.json.
 int run_boundaries(const BoundariesCommand& c) {
+    if (c.method == "svm" && c.layers != "all")
+        throw UsageError("--layers is for the gradient methods; an SVM boundary moves all layers");
     Model m = open_model(c.model, c.device);
     const at::Device device = m.generator->latent_avg.device();
     train::FeatureNetFile f =
@@ -153,18 +168,19 @@ int run_boundaries(const BoundariesCommand& c) {
         return true;
     };
     json out = json::array();
-    if (c.method == "gradient") {
-        for (const auto& d : train::attribute_gradient_directions(*m.generator, *f.net, f.names,
-                                                                  c.count, report_progress)) {
+    const bool gradient = c.method != "svm";
+    if (gradient) {
+        for (const auto& d : gradient_directions(c, m, f, report_progress)) {
             io::write_npy((fs::path(c.out_dir) / (d.name + ".npy")).string(),
                           tensor_to_npy(d.direction));
             out.push_back({{"name", d.name},
                            {"file", d.name + ".npy"},
+                           {"layers", {d.layers.first, d.layers.last}},
                            {"scale", d.slider_scale},
                            {"mean_slope", d.mean_slope}});
         }
     }
-    const auto boundaries = c.method == "gradient"
+    const auto boundaries = gradient
                                 ? std::vector<train::AttributeBoundary>{}
                                 : train::attribute_boundaries(*m.generator, *f.net, f.names,
                                                               c.count, c.options, report_progress);
@@ -178,12 +194,16 @@ int run_boundaries(const BoundariesCommand& c) {
                        {"validation_accuracy", b.result.validation_accuracy},
                        {"chosen_per_side", b.result.chosen_per_side}});
     }
-    const json report = {{"codes", c.count},
-                         {"method", c.method},
-                         {"ratio", c.options.ratio},
-                         {"seconds", clock.seconds()},
-                         {"command", invoked_command_line()},
-                         {"boundaries", out}};
+    json report = {{"codes", c.count}, {"method", c.method}};
+    if (gradient) {
+        report["layers"] = c.layers;
+        if (c.method == "gradient-specific") report["ridge"] = c.ridge;
+    } else {
+        report["ratio"] = c.options.ratio;
+    }
+    report["seconds"] = clock.seconds();
+    report["command"] = invoked_command_line();
+    report["boundaries"] = out;
     const std::string text = report.dump(2) + "\n";
     io::write_file_atomic((fs::path(c.out_dir) / "boundaries.json").string(),
                           std::vector<uint8_t>(text.begin(), text.end()));
@@ -267,9 +287,19 @@ void add_train_networks(CLI::App& app, std::map<CLI::App*, Runner>& runners) {
         ->capture_default_str();
     bnd->add_option("--method", bo->method,
                     "svm: InterFaceGAN's linear SVM on the extreme codes; gradient: the mean "
-                    "gradient of each score, orthogonal to the others' (a few hundred codes "
-                    "are enough)")
-        ->check(CLI::IsMember({"svm", "gradient"}))
+                    "gradient of each score, orthogonal to the others' mean gradients; "
+                    "gradient-specific: the direction that, code by code, moves the others "
+                    "least for its own mean change (a few hundred codes are enough for both)")
+        ->check(CLI::IsMember({"svm", "gradient", "gradient-specific"}))
+        ->capture_default_str();
+    bnd->add_option("--layers", bo->layers,
+                    "gradient methods: the W+ layers the directions will move (all, coarse, "
+                    "middle, fine, A-B or A)")
+        ->capture_default_str();
+    bnd->add_option("--ridge", bo->ridge,
+                    "gradient-specific: the regularisation, relative to the others' mean "
+                    "squared gradient (smaller: more specific, smaller own change)")
+        ->check(CLI::Range(0.0, 1e6))
         ->capture_default_str();
     bnd->add_option("--device", bo->device)->capture_default_str();
     runners[bnd] = [bo] { return run_boundaries(*bo); };

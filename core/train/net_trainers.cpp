@@ -195,60 +195,104 @@ std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g,
 }
 
 namespace {
-// The classifier's scores of G(w) [N, outputs], the image averaged down to its input size.
-at::Tensor scores_of(nn::GeneratorImpl& g, FeatureNetImpl& classifier, const at::Tensor& w) {
-    at::Tensor image = g.synthesis(g.broadcast(w), nn::NoiseMode::Const);
+// The classifier's scores of G(W+) [N, outputs], the image averaged down to its input size.
+at::Tensor scores_of(nn::GeneratorImpl& g, FeatureNetImpl& classifier, const at::Tensor& wplus) {
+    at::Tensor image = g.synthesis(wplus, nn::NoiseMode::Const);
     const int64_t side = classifier.config().resolution;
     if (image.size(2) != side) image = at::adaptive_avg_pool2d(image, {side, side});
     return classifier.forward(image);
 }
-}  // namespace
 
-std::vector<GradientDirection> attribute_gradient_directions(nn::GeneratorImpl& g,
-                                                             FeatureNetImpl& classifier,
-                                                             const std::vector<std::string>& names,
-                                                             int count, const Progress& progress) {
-    if (count < 1) throw std::invalid_argument("--count must be at least 1");
+// What the gradients of every score over the sampled codes add up to.
+struct GradientMoments {
+    at::Tensor sum;     // [outputs, w_dim]: the sum of the codes' gradients
+    at::Tensor second;  // [outputs, w_dim, w_dim]: the sum of g g^T (Specific only)
+    at::Tensor codes;   // [count, w_dim]: the codes' w
+    int64_t count = 0;
+};
+
+GradientMoments gradient_moments(nn::GeneratorImpl& g, FeatureNetImpl& classifier, int64_t outputs,
+                                 const GradientDirectionOptions& o, const edit::LayerRange& layers,
+                                 const Progress& progress) {
     const auto& c = g.config();
     const at::Device device = g.latent_avg.device();
-    const int64_t outputs = std::min<int64_t>(classifier.config().outputs, names.size());
-    const at::Tensor z = z_from_seed(0, count, c.z_dim);
-    at::Tensor sum = at::zeros({outputs, c.w_dim}, at::kDouble);
+    const at::Tensor z = z_from_seed(0, o.count, c.z_dim);
+    const bool second = o.method == GradientMethod::Specific;
+    GradientMoments m;
+    m.sum = at::zeros({outputs, c.w_dim}, at::kDouble);
+    if (second) m.second = at::zeros({outputs, c.w_dim, c.w_dim}, at::kDouble);
     std::vector<at::Tensor> ws;
     const int batch = 32;
-    for (int i = 0; i < count; i += batch) {
-        const int n = std::min(batch, count - i);
-        at::Tensor w;
+    for (int i = 0; i < o.count; i += batch) {
+        const int n = std::min(batch, o.count - i);
+        at::Tensor wplus;
         {
             torch::NoGradGuard no_grad;
-            w = g.mapping(z.narrow(0, i, n).to(device));
+            const at::Tensor w = g.mapping(z.narrow(0, i, n).to(device));
+            ws.push_back(w.cpu());
+            wplus = g.broadcast(w).clone();
         }
-        ws.push_back(w.cpu());
-        w.requires_grad_(true);
+        wplus.requires_grad_(true);
         at::AutoGradMode grad_mode(true);
-        const at::Tensor s = scores_of(g, classifier, w);
-        // One backward pass per output: the sum over the batch gives the sum of the codes'
-        // gradients (each score depends on its own code only).
+        const at::Tensor s = scores_of(g, classifier, wplus);
+        // One backward pass per output: each score depends on its own code only, so the
+        // gradient of the batch's sum holds every code's own gradient.
         for (int64_t k = 0; k < outputs; ++k) {
             const at::Tensor gk =
-                torch::autograd::grad({s.select(1, k).sum()}, {w}, {}, k + 1 < outputs)[0];
-            sum[k] += gk.sum(0).to(at::kCPU, at::kDouble);
+                torch::autograd::grad({s.select(1, k).sum()}, {wplus}, {}, k + 1 < outputs)[0]
+                    .narrow(1, layers.first, layers.size())
+                    .sum(1)
+                    .to(at::kCPU, at::kDouble);  // [n, w_dim]
+            m.sum[k] += gk.sum(0);
+            if (second) m.second[k] += gk.t().matmul(gk);
         }
+        m.count = i + n;
         if (progress && !progress(i + n, 0.0)) break;
     }
-    const at::Tensor mean = sum / count;
-    const at::Tensor codes = at::cat(ws).to(at::kDouble);
+    m.codes = at::cat(ws).to(at::kDouble);
+    return m;
+}
+
+// The target's mean gradient, made orthogonal to the others' mean gradients.
+at::Tensor orthogonal_mean(const at::Tensor& mean, int64_t k) {
+    std::vector<at::Tensor> rows;
+    for (int64_t j = 0; j < mean.size(0); ++j)
+        if (j != k) rows.push_back(mean[j]);
+    at::Tensor d = mean[k].clone();
+    if (rows.empty()) return d;
+    const at::Tensor q = std::get<0>(at::linalg_qr(at::stack(rows).t()));  // [w_dim, m]
+    return d - q.matmul(q.t().matmul(d));
+}
+
+// (A + ridge * tr(A)/D * I)^-1 m_k, A = the mean over the other outputs of E[g g^T].
+at::Tensor specific_direction(const GradientMoments& m, int64_t k, double ridge) {
+    const int64_t outputs = m.sum.size(0), dim = m.sum.size(1);
+    const at::Tensor mean = m.sum[k] / double(m.count);
+    if (outputs < 2) return mean;
+    const at::Tensor a = (m.second.sum(0) - m.second[k]) / (double(m.count) * double(outputs - 1));
+    const double level = a.trace().item<double>() / double(dim);
+    if (!(level > 0)) return mean;  // the others do not move at all
+    const at::Tensor regularised = a + ridge * level * at::eye(dim, at::kDouble);
+    return at::linalg_solve(regularised, mean.unsqueeze(1)).squeeze(1);
+}
+}  // namespace
+
+std::vector<GradientDirection> attribute_gradient_directions(
+    nn::GeneratorImpl& g, FeatureNetImpl& classifier, const std::vector<std::string>& names,
+    const GradientDirectionOptions& options, const Progress& progress) {
+    if (options.count < 1) throw std::invalid_argument("--count must be at least 1");
+    if (!(options.ridge >= 0)) throw std::invalid_argument("--ridge must not be negative");
+    const edit::LayerRange layers = options.layers.value_or(edit::all_layers(g.config()));
+    if (layers.first < 0 || layers.last >= g.config().num_ws() || layers.size() < 1)
+        throw std::invalid_argument("layers " + layers.to_string() + " are not the model's");
+    const int64_t outputs = std::min<int64_t>(classifier.config().outputs, names.size());
+    const GradientMoments m = gradient_moments(g, classifier, outputs, options, layers, progress);
+    const at::Tensor mean = m.sum / double(m.count);
     std::vector<GradientDirection> out;
     for (int64_t k = 0; k < outputs; ++k) {
-        // The other outputs' mean gradients span the subspace to stay out of.
-        std::vector<at::Tensor> rows;
-        for (int64_t j = 0; j < outputs; ++j)
-            if (j != k) rows.push_back(mean[j]);
-        at::Tensor d = mean[k].clone();
-        if (!rows.empty()) {
-            const at::Tensor q = std::get<0>(at::linalg_qr(at::stack(rows).t()));  // [w_dim, m]
-            d = d - q.matmul(q.t().matmul(d));
-        }
+        at::Tensor d = options.method == GradientMethod::Specific
+                           ? specific_direction(m, k, options.ridge)
+                           : orthogonal_mean(mean, k);
         const double norm = d.norm().item<double>();
         if (!(norm > 0))
             throw std::runtime_error(names[k] + ": its mean gradient lies in the others'");
@@ -256,7 +300,8 @@ std::vector<GradientDirection> attribute_gradient_directions(nn::GeneratorImpl& 
         GradientDirection r;
         r.name = names[k];
         r.direction = d.to(at::kFloat).contiguous();
-        r.slider_scale = 3.0 * codes.matmul(d).std().item<double>();
+        r.layers = layers;
+        r.slider_scale = 3.0 * m.codes.matmul(d).std().item<double>();
         r.mean_slope = mean[k].dot(d).item<double>();
         out.push_back(std::move(r));
     }

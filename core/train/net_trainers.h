@@ -6,10 +6,12 @@
 #include <ATen/ATen.h>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "edit/boundary.h"
+#include "edit/layer_range.h"
 #include "model/discriminator.h"
 #include "model/generator.h"
 #include "train/feature_net.h"
@@ -81,21 +83,41 @@ std::vector<AttributeBoundary> attribute_boundaries(nn::GeneratorImpl& g,
 struct GradientDirection {
     std::string name;
     at::Tensor direction;       // [w_dim] float32, unit length, towards higher scores
+    edit::LayerRange layers;    // the W+ layers it was made for and should move
     double slider_scale = 3.0;  // 3 standard deviations of w along it
     double mean_slope = 0;      // the mean gradient's component along it (score per unit of w)
 };
 
+enum class GradientMethod {
+    // The mean gradient of the score, made orthogonal to every other output's mean gradient.
+    // A move along it changes that score and, on average over codes, to first order none of
+    // the others: InterFaceGAN's conditional manipulation, with mean gradients in place of the
+    // SVM normals (which, fitted on a few percent of extreme codes, need not follow the score
+    // where most codes lie).
+    OrthogonalMean,
+    // Also specific code by code: the others' mean gradients cancel on average, yet each code
+    // has side effects of its own. d = (A + ridge * tr(A)/D * I)^-1 m, where m is the target's
+    // mean gradient and A = the mean over the other outputs of E[g g^T] (each code's own
+    // gradient g). Without the ridge this maximises (m.d)^2 / (d^T A d): the target's mean
+    // change against the others' mean squared change, code by code (a generalised Rayleigh
+    // quotient); the ridge keeps the solve well conditioned where few codes span A.
+    Specific,
+};
+
+struct GradientDirectionOptions {
+    int count = 512;  // codes, seeds 0..count-1
+    GradientMethod method = GradientMethod::OrthogonalMean;
+    // The W+ layers a direction will move: gradients are taken with respect to W+ and summed
+    // over these layers. Unset: all of them (the gradient with respect to w).
+    std::optional<edit::LayerRange> layers;
+    double ridge = 0.01;  // Specific only, relative to A's mean eigenvalue
+};
+
 // Classifier-guided directions, for attributes whose SVM boundary also moves the others (the
-// default model's smile): for each classifier output, the mean gradient of its score with
-// respect to w over `count` sampled codes (seeds 0..count-1), made orthogonal to every other
-// output's mean gradient. A move along it changes that score and, to first order, none of the
-// others: InterFaceGAN's conditional manipulation, with mean gradients in place of the SVM
-// normals (which, fitted on a few percent of extreme codes, need not follow the score where
-// most codes lie).
-std::vector<GradientDirection> attribute_gradient_directions(nn::GeneratorImpl& g,
-                                                             FeatureNetImpl& classifier,
-                                                             const std::vector<std::string>& names,
-                                                             int count,
-                                                             const Progress& progress = {});
+// default model's smile): one per classifier output, from the gradients of its score over
+// sampled codes; see GradientMethod.
+std::vector<GradientDirection> attribute_gradient_directions(
+    nn::GeneratorImpl& g, FeatureNetImpl& classifier, const std::vector<std::string>& names,
+    const GradientDirectionOptions& options, const Progress& progress = {});
 
 }  // namespace ls::train

@@ -53,10 +53,9 @@ TEST(DefaultModel, DirectionsDoWhatTheirNamesSay) {
                                                         g.config().num_ws(), g.config().w_dim);
     const at::Tensor z = z_from_seed(777, 100, g.config().z_dim);
     const at::Tensor w = g.mapping(z);
-    auto scores_at = [&](const at::Tensor& codes) {
-        return c.net->forward(g.synthesis(g.broadcast(codes)));
-    };
-    const at::Tensor base = scores_at(w);
+    const at::Tensor wplus = g.broadcast(w);
+    auto scores_at = [&](const at::Tensor& codes) { return c.net->forward(g.synthesis(codes)); };
+    const at::Tensor base = scores_at(wplus);
     int checked = 0;
     // The four the issue names (a CPU render and classification of 100 codes each).
     for (const char* name : {"smile", "age", "glasses", "yaw"}) {
@@ -68,8 +67,10 @@ TEST(DefaultModel, DirectionsDoWhatTheirNamesSay) {
         const at::Tensor n =
             at::from_blob(const_cast<float*>(d->values.data()), {int64_t(d->values.size())})
                 .clone();
-        const at::Tensor all =
-            at::stack({scores_at(w - n * d->scale), base, scores_at(w + n * d->scale)});
+        // As the editor applies it: on the manifest's layers only.
+        at::Tensor move = at::zeros_like(wplus);
+        move.narrow(1, d->first_layer, d->last_layer - d->first_layer + 1) += n * d->scale;
+        const at::Tensor all = at::stack({scores_at(wplus - move), base, scores_at(wplus + move)});
         const at::Tensor target = all.select(2, k);  // [3, 100]
         const int monotone =
             ((target[1] > target[0]).logical_and(target[2] > target[1])).sum().item<int>();
