@@ -142,12 +142,13 @@ struct BoundariesCommand {
 
 std::vector<train::GradientDirection> gradient_directions(const BoundariesCommand& c, Model& m,
                                                           train::FeatureNetFile& f,
+                                                          const edit::LayerRange& layers,
                                                           const train::Progress& progress) {
     train::GradientDirectionOptions o;
     o.count = c.count;
     o.method = c.method == "gradient-specific" ? train::GradientMethod::Specific
                                                : train::GradientMethod::OrthogonalMean;
-    o.layers = edit::parse_layer_range(c.layers, m.generator->config());
+    o.layers = layers;
     o.ridge = c.ridge;
     return train::attribute_gradient_directions(*m.generator, *f.net, f.names, o, progress);
 }
@@ -157,6 +158,8 @@ int run_boundaries(const BoundariesCommand& c) {
     if (c.method == "svm" && c.layers != "all")
         throw UsageError("--layers is for the gradient methods; an SVM boundary moves all layers");
     Model m = open_model(c.model, c.device);
+    // Checked before anything is written.
+    const edit::LayerRange layers = edit::parse_layer_range(c.layers, m.generator->config());
     const at::Device device = m.generator->latent_avg.device();
     train::FeatureNetFile f =
         train::load_feature_net(c.classifier, train::kClassifierFormat, device);
@@ -170,7 +173,7 @@ int run_boundaries(const BoundariesCommand& c) {
     json out = json::array();
     const bool gradient = c.method != "svm";
     if (gradient) {
-        for (const auto& d : gradient_directions(c, m, f, report_progress)) {
+        for (const auto& d : gradient_directions(c, m, f, layers, report_progress)) {
             io::write_npy((fs::path(c.out_dir) / (d.name + ".npy")).string(),
                           tensor_to_npy(d.direction));
             out.push_back({{"name", d.name},
