@@ -78,7 +78,8 @@ TEST_F(EditorWindow, SliderUndoRedoSessionAndExportMatchTheCommandLine) {
     ASSERT_TRUE(editor->saveSession(QUrl::fromLocalFile(session)))
         << editor->property("status").toString().toStdString();
     EXPECT_FALSE(editor->property("dirty").toBool());
-    ASSERT_TRUE(editor->exportImage(QUrl::fromLocalFile(exported), 92, true));
+    ASSERT_TRUE(test::export_and_wait(editor, exported))
+        << editor->property("status").toString().toStdString();
     const QImage image(exported);
     ASSERT_FALSE(image.isNull());
     EXPECT_TRUE(image.text("latent-studio-recipe").contains("latent-studio-session"));
@@ -114,6 +115,35 @@ TEST_F(EditorWindow, SliderUndoRedoSessionAndExportMatchTheCommandLine) {
     // The editor reuses cached blocks (equal to a full render within 1e-5): at most one
     // 8-bit level may differ.
     EXPECT_LE(max_diff, 1);
+}
+
+// An export runs in the background: a second one while it is being written is refused with
+// a message, the first still completes, and a file that cannot be written is reported
+// through the same signal, leaving nothing behind.
+TEST_F(EditorWindow, ExportsRunInTheBackgroundOneAtATime) {
+    QTemporaryDir dir;
+    const QString first = QDir(dir.path()).filePath("first.png");
+    QSignalSpy finished(editor, &EditorController::exportFinished);
+    QSignalSpy errors(editor, &EditorController::errorOccurred);
+    ASSERT_TRUE(editor->exportImage(QUrl::fromLocalFile(first)));
+    EXPECT_TRUE(editor->property("exporting").toBool());
+    EXPECT_FALSE(editor->exportImage(QUrl::fromLocalFile(dir.filePath("second.png"))));
+    ASSERT_EQ(errors.count(), 1);
+    EXPECT_TRUE(errors.first().first().toString().contains("first.png"));
+    ASSERT_TRUE(wait_for([&] { return finished.count() == 1; }));
+    EXPECT_TRUE(finished.first().at(0).toBool());
+    EXPECT_EQ(finished.first().at(1).toString(), first);
+    EXPECT_FALSE(editor->property("exporting").toBool());
+    EXPECT_FALSE(QImage(first).isNull());
+    EXPECT_FALSE(QFileInfo::exists(dir.filePath("second.png")));
+
+    const QString nowhere = QDir(dir.path()).filePath("missing/folder/x.png");
+    ASSERT_TRUE(editor->exportImage(QUrl::fromLocalFile(nowhere)));
+    ASSERT_TRUE(wait_for([&] { return finished.count() == 2; }));
+    EXPECT_FALSE(finished.at(1).at(0).toBool());
+    ASSERT_EQ(errors.count(), 2);
+    EXPECT_TRUE(errors.at(1).first().toString().contains("Cannot write"));
+    EXPECT_FALSE(QFileInfo::exists(nowhere));
 }
 
 int max_pixel_diff(const QImage& a, const QImage& b) {

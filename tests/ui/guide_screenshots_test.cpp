@@ -100,7 +100,7 @@ class GuideScreenshots : public test::WindowTest {
     }
     QImage export_to(const QString& name) {
         const QString path = QDir(dir.path()).filePath(name);
-        if (!editor->exportImage(QUrl::fromLocalFile(path), 95, true)) return {};
+        if (!test::export_and_wait(editor, path, 95)) return {};
         return QImage(path);
     }
 

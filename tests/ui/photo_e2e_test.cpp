@@ -102,7 +102,7 @@ class PhotoWindow : public test::WindowTest {
     }
     QImage export_to(const QString& name) {
         const QString path = QDir(dir.path()).filePath(name);
-        if (!editor->exportImage(QUrl::fromLocalFile(path), 92, true)) return {};
+        if (!test::export_and_wait(editor, path)) return {};
         return QImage(path);
     }
     // A brush stroke with the mouse across the middle of the canvas.

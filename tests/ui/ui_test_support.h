@@ -29,6 +29,14 @@ bool wait_for(F done, int ms = 60000) {
     return done();
 }
 
+// Exports the editor's image to `path` and waits until the export has finished; true when
+// it was written.
+inline bool export_and_wait(EditorController* editor, const QString& path, int quality = 92) {
+    QSignalSpy finished(editor, &EditorController::exportFinished);
+    if (!editor->exportImage(QUrl::fromLocalFile(path), quality, true)) return false;
+    return wait_for([&] { return finished.count() == 1; }) && finished.first().first().toBool();
+}
+
 // The rosinality fixture: a small real model with no manifest.
 inline const QString kFixtureModel =
     QStringLiteral(LATENT_STUDIO_FIXTURES "/stylegan2/rosinality_tiny64.pt");

@@ -9,6 +9,7 @@
 #include <QSettings>
 #include <QStandardPaths>
 #include <QUndoCommand>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "engine/render_engine.h"
 #include "imaging/photo.h"
@@ -41,6 +42,30 @@ class StateCommand : public QUndoCommand {
 
 QString local_path(const QUrl& url) {
     return url.isLocalFile() ? url.toLocalFile() : url.toString();
+}
+
+// Renders and writes an export; runs on a pool thread, so it touches only its arguments.
+// Returns an error message, or "" once the file is in place (written to a temporary file
+// renamed over the target: an old file is never left half written).
+QString write_export(const std::function<QImage()>& render, const QString& recipe,
+                     const QString& path, int jpeg_quality) {
+    QImage out;
+    try {
+        out = render();
+    } catch (const std::exception& e) {
+        return EditorController::tr("Cannot paste the edit back into the photo: %1")
+            .arg(QString::fromUtf8(e.what()));
+    }
+    if (!recipe.isEmpty()) out.setText(QStringLiteral("latent-studio-recipe"), recipe);
+    QSaveFile save(path);
+    if (!save.open(QIODevice::WriteOnly))
+        return EditorController::tr("Cannot write %1: %2").arg(path, save.errorString());
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    QImageWriter writer(&save, suffix.toLatin1());
+    if (suffix != QLatin1String("png")) writer.setQuality(jpeg_quality);
+    if (!writer.write(out) || !save.commit())
+        return EditorController::tr("Cannot write %1: %2").arg(path, writer.errorString());
+    return {};
 }
 
 }  // namespace
@@ -96,6 +121,8 @@ EditorController::EditorController(QObject* parent) : QObject(parent) {
     });
     connect(&undo_, &QUndoStack::cleanChanged, this, &EditorController::historyChanged);
     connect(&autosave_timer_, &QTimer::timeout, this, &EditorController::autosave);
+    connect(&export_watcher_, &QFutureWatcher<QString>::finished, this,
+            &EditorController::on_export_finished);
     autosave_timer_.start(autosave_seconds_ * 1000);
     set_status(tr("Loading the model…"));
     QMetaObject::invokeMethod(w, "load_model", Qt::QueuedConnection,
@@ -104,6 +131,8 @@ EditorController::EditorController(QObject* parent) : QObject(parent) {
 }
 
 EditorController::~EditorController() {
+    // An export under way is finished, not lost.
+    export_watcher_.waitForFinished();
     // A clean exit leaves no recovery file behind; the thread stops before the members go.
     inference_.reset();
     QDir(QFileInfo(recovery_path()).absolutePath()).removeRecursively();
@@ -494,29 +523,33 @@ bool EditorController::exportImage(const QUrl& file, int jpeg_quality, bool embe
         report_error(tr("There is no image to export yet"));
         return false;
     }
-    QImage out;
-    try {
-        // A photo's export is the whole photo with the edit pasted back.
-        out = photo_ && state_.frame ? photo_export() : image_;
-    } catch (const std::exception& e) {
-        report_error(
-            tr("Cannot paste the edit back into the photo: %1").arg(QString::fromUtf8(e.what())));
+    if (exporting()) {
+        report_error(tr("%1 is still being exported").arg(QFileInfo(export_path_).fileName()));
         return false;
     }
-    if (embed_recipe) out.setText(QStringLiteral("latent-studio-recipe"), recipe_json());
-    QSaveFile save(path);  // atomic: a temporary file renamed over the target on commit
-    if (!save.open(QIODevice::WriteOnly)) {
-        report_error(tr("Cannot write %1: %2").arg(path, save.errorString()));
-        return false;
-    }
-    QImageWriter writer(&save, QFileInfo(path).suffix().toLower().toLatin1());
-    if (QFileInfo(path).suffix().toLower() != "png") writer.setQuality(jpeg_quality);
-    if (!writer.write(out) || !save.commit()) {
-        report_error(tr("Cannot write %1: %2").arg(path, writer.errorString()));
-        return false;
-    }
-    set_status(tr("Exported %1").arg(QFileInfo(path).fileName()));
+    // A photo's export is the whole photo with the edit pasted back.
+    std::function<QImage()> render =
+        photo_ && state_.frame ? photo_export_job() : [image = image_] { return image; };
+    const QString recipe = embed_recipe ? recipe_json() : QString();
+    export_path_ = path;
+    set_status(tr("Exporting %1…").arg(QFileInfo(path).fileName()));
+    export_watcher_.setFuture(QtConcurrent::run([render, recipe, path, jpeg_quality] {
+        return write_export(render, recipe, path, jpeg_quality);
+    }));
+    Q_EMIT exportingChanged();
     return true;
+}
+
+void EditorController::on_export_finished() {
+    const QString error = export_watcher_.result(), path = export_path_;
+    export_path_.clear();
+    if (error.isEmpty()) {
+        set_status(tr("Exported %1").arg(QFileInfo(path).fileName()));
+    } else {
+        report_error(error);
+    }
+    Q_EMIT exportingChanged();
+    Q_EMIT exportFinished(error.isEmpty(), path);
 }
 
 QVariantList EditorController::layerPreset(const QString& name) const {

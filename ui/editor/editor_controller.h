@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QtQml/qqmlregistration.h>
+#include <QFutureWatcher>
 #include <QImage>
 #include <QObject>
 #include <QStringList>
@@ -12,6 +13,7 @@
 #include <QUrl>
 #include <QVariantList>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -121,6 +123,9 @@ class EditorController : public QObject {
     Q_PROPERTY(bool poisson READ poisson WRITE set_poisson NOTIFY photoSettingsChanged)
     Q_PROPERTY(
         QString yunetModel READ yunet_model WRITE set_yunet_model NOTIFY photoSettingsChanged)
+    // An export is being written (on a thread of its own: pasting into a large photo takes
+    // seconds).
+    Q_PROPERTY(bool exporting READ exporting NOTIFY exportingChanged)
 
   public:
     explicit EditorController(QObject* parent = nullptr);
@@ -143,6 +148,8 @@ class EditorController : public QObject {
     Q_INVOKABLE void openFile(const QUrl& file);  // drag and drop: by extension
     Q_INVOKABLE bool saveSession(const QUrl& file);
     Q_INVOKABLE bool openSession(const QUrl& file);
+    // Starts writing the current image (a photo: the whole photo with the edit pasted back) in
+    // the background; false when it cannot start. exportFinished tells how it went.
     Q_INVOKABLE bool exportImage(const QUrl& file, int jpegQuality = 92, bool embedRecipe = true);
     Q_INVOKABLE void undo() { undo_.undo(); }
     Q_INVOKABLE void redo() { undo_.redo(); }
@@ -195,6 +202,7 @@ class EditorController : public QObject {
     QString status() const { return status_; }
     double render_ms() const { return render_ms_; }
     QImage image() const { return image_; }
+    bool exporting() const { return !export_path_.isEmpty(); }
     QImage original() const { return original_; }
     double truncation() const { return state_.truncation; }
     int seed() const { return state_.seed ? static_cast<int>(*state_.seed) : -1; }
@@ -293,6 +301,8 @@ class EditorController : public QObject {
     void maskChanged();
     void photoSettingsChanged();
     void scoresChanged();
+    void exportingChanged();
+    void exportFinished(bool ok, const QString& path);
 
   private:
     void on_model_loaded(const ModelInfo& info);
@@ -330,7 +340,9 @@ class EditorController : public QObject {
     void update_view();
     void close_photo();
     bool photo_failed(quint64 job);
-    QImage photo_export() const;
+    // The photo's export as a job that another thread can run: it holds copies of its inputs.
+    std::function<QImage()> photo_export_job() const;
+    void on_export_finished();
     SessionPhoto session_photo() const;
     std::optional<SessionPhoto> session_photo_or_none() const {
         return photo_ ? std::optional<SessionPhoto>(session_photo()) : std::nullopt;
@@ -343,6 +355,10 @@ class EditorController : public QObject {
     EditorState state_;
     ModelInfo model_;
     QImage image_, original_;
+    // The running export and the file it writes; its result is an error message ("" for
+    // success).
+    QFutureWatcher<QString> export_watcher_;
+    QString export_path_;
     QString status_;
     QUrl session_url_;
     double render_ms_ = 0.0;

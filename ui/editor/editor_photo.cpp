@@ -379,19 +379,18 @@ void EditorController::update_view() {
 }
 
 // The full-resolution photo with the fill and the edit pasted back.
-QImage EditorController::photo_export() const {
-    const Alignment& a = state_.frame->alignment;
-    RgbImage photo = *photo_;
-    const RgbImage reconstruction = to_rgb(original_), edited = to_rgb(image_);
-    if (!state_.fill_mask.isNull()) {
-        photo = paste_fill(photo, a, reconstruction, to_grey(state_.fill_mask),
-                           kFillFeather * side_of(a));
-    }
+std::function<QImage()> EditorController::photo_export_job() const {
     PasteOptions options;
     options.poisson = poisson_;
     const PasteMode mode =
         paste_mode_ == QLatin1String("replace") ? PasteMode::Replace : PasteMode::Difference;
-    return to_qimage(paste_edit(photo, a, reconstruction, edited, mode, options));
+    return [photo = photo_, a = state_.frame->alignment, reconstruction = original_,
+            edited = image_, fill = state_.fill_mask, options, mode] {
+        RgbImage out = *photo;
+        const RgbImage r = to_rgb(reconstruction);
+        if (!fill.isNull()) out = paste_fill(out, a, r, to_grey(fill), kFillFeather * side_of(a));
+        return to_qimage(paste_edit(out, a, r, to_rgb(edited), mode, options));
+    };
 }
 
 SessionPhoto EditorController::session_photo() const {

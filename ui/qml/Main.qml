@@ -56,7 +56,7 @@ ApplicationWindow {
     Action { id: openModelAction; text: qsTr("Open &Model…"); shortcut: "Ctrl+M"; onTriggered: openModelDialog.open() }
     Action { id: modelsAction; text: qsTr("Mo&dels…"); shortcut: "Ctrl+Shift+M"; onTriggered: modelManager.open() }
     Action { id: addDirectionAction; text: qsTr("Add &Direction (.npy)…"); shortcut: "Ctrl+D"; onTriggered: addDirectionDialog.open() }
-    Action { id: exportAction; text: qsTr("&Export Image…"); shortcut: "Ctrl+E"; onTriggered: exportDialog.open() }
+    Action { id: exportAction; text: qsTr("&Export Image…"); shortcut: "Ctrl+E"; enabled: !editor.exporting; onTriggered: exportDialog.open() }
     Action { id: sampleAction; text: qsTr("New &Random Sample"); shortcut: "R"; onTriggered: editor.randomSample() }
     Action { id: fitAction; text: qsTr("&Fit"); shortcut: "Ctrl+0"; onTriggered: canvasView.fit() }
     Action { id: actualAction; text: qsTr("&100 %"); shortcut: "Ctrl+1"; onTriggered: canvasView.actualSize() }
@@ -356,6 +356,7 @@ ApplicationWindow {
             ToolSeparator {}
             Label { objectName: "renderTime"; text: qsTr("%1 ms").arg(editor.renderMs.toFixed(0)); opacity: 0.8 }
             ToolSeparator {}
+            BusyIndicator { objectName: "exportBusy"; running: editor.exporting; visible: running; implicitWidth: 20; implicitHeight: 20 }
             Label { objectName: "statusLabel"; text: editor.status; elide: Text.ElideRight; Layout.fillWidth: true }
             Label { text: qsTr("zoom %1 %").arg(Math.round((canvasView.zoom > 0 ? canvasView.zoom : canvasView.canvas.fitZoom) * 100)); rightPadding: 8; opacity: 0.8 }
         }
