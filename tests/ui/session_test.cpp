@@ -52,6 +52,19 @@ TEST(Session, WhatIsSavedIsWhatOpens) {
     EXPECT_FALSE(back.edits[0].spec.enabled);
 }
 
+// The generator's checksum is kept, so that the editor can tell a session opened with another
+// file of the same shape.
+TEST(Session, RecordsTheModelsChecksum) {
+    QTemporaryDir dir;
+    const QString path = QDir(dir.path()).filePath("s.json");
+    ModelInfo model = small_model();
+    model.sha256 = QString(64, QLatin1Char('a'));
+    save_session(path, some_state(), model);
+    QString saved = "unset";
+    load_session(path, small_model(), nullptr, &saved);
+    EXPECT_EQ(saved, model.sha256);
+}
+
 TEST(Session, ASessionForAnotherModelIsRefused) {
     QTemporaryDir dir;
     const QString path = QDir(dir.path()).filePath("s.json");

@@ -1,7 +1,8 @@
 // The inference worker with a real small model (the rosinality fixture).
 #include <gtest/gtest.h>
-
+#include <QCryptographicHash>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -42,6 +43,15 @@ class WorkerTest : public ::testing::Test {
     ModelInfo info;
     std::vector<float> code;
 };
+
+// What sessions record of the model: the SHA-256 of the file it was read from.
+TEST_F(WorkerTest, TheLoadedModelCarriesItsFilesChecksum) {
+    QFile file(test::kFixtureModel);
+    ASSERT_TRUE(file.open(QIODevice::ReadOnly));
+    const QByteArray expected =
+        QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex();
+    EXPECT_EQ(info.sha256, QString::fromLatin1(expected));
+}
 
 TEST_F(WorkerTest, ABurstOfRequestsRendersAFewFramesEndingWithTheLast) {
     QSignalSpy rendered(thread->worker(), &InferenceWorker::rendered);

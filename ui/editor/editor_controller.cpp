@@ -492,12 +492,19 @@ bool EditorController::saveSession(const QUrl& file) {
 bool EditorController::openSession(const QUrl& file) {
     try {
         std::optional<SessionPhoto> photo;
-        EditorState next = load_session(local_path(file), model_, &photo);
+        QString saved_model;
+        EditorState next = load_session(local_path(file), model_, &photo, &saved_model);
         push_change(tr("Open session %1").arg(file.fileName()), state_, next, true);
         undo_.setClean();
         session_url_ = file;
         Q_EMIT sessionChanged();
-        set_status(tr("Opened %1").arg(file.fileName()));
+        if (!saved_model.isEmpty() && !model_.sha256.isEmpty() && saved_model != model_.sha256) {
+            set_status(tr("Opened %1, saved with another file of this model's shape: the code "
+                          "may look different here")
+                           .arg(file.fileName()));
+        } else {
+            set_status(tr("Opened %1").arg(file.fileName()));
+        }
         // The photo is read again on the worker (its messages follow this one).
         if (photo) {
             restore_session_photo(*photo);

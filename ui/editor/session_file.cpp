@@ -1,6 +1,5 @@
 #include "session_file.h"
 
-#include <QCryptographicHash>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -82,14 +81,6 @@ QImage read_mask_file(const QDir& dir, const QJsonValue& name) {
 
 }  // namespace
 
-QString file_sha256(const QString& path) {
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) return {};
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    if (!hash.addData(&file)) return {};
-    return QString::fromLatin1(hash.result().toHex());
-}
-
 QJsonObject session_json(const EditorState& state, const ModelInfo& model, const QString& stem,
                          const std::optional<SessionPhoto>& photo) {
     QJsonObject root;
@@ -98,7 +89,8 @@ QJsonObject session_json(const EditorState& state, const ModelInfo& model, const
     root["model"] = QJsonObject{{"name", model.name},
                                 {"path", model.path},
                                 {"format", model.format},
-                                {"resolution", model.resolution}};
+                                {"resolution", model.resolution},
+                                {"sha256", model.sha256}};
     root["source_photo"] = photo ? QJsonValue(photo_json(*photo, state, stem)) : QJsonValue();
     QJsonObject code{{"file", stem + ".code.npy"}};
     code["seed"] = state.seed ? QJsonValue(static_cast<qint64>(*state.seed)) : QJsonValue();
@@ -152,7 +144,7 @@ void save_session(const QString& path, const EditorState& state, const ModelInfo
 }
 
 EditorState load_session(const QString& path, const ModelInfo& model,
-                         std::optional<SessionPhoto>* photo) {
+                         std::optional<SessionPhoto>* photo, QString* model_sha256) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) {
         throw std::runtime_error("cannot open '" + utf8(path) + "': " + utf8(file.errorString()));
@@ -163,6 +155,7 @@ EditorState load_session(const QString& path, const ModelInfo& model,
     if (error.error != QJsonParseError::NoError || root["format"] != "latent-studio-session") {
         throw std::runtime_error("'" + utf8(path) + "' is not a Latent Studio session");
     }
+    if (model_sha256) *model_sha256 = root["model"].toObject()["sha256"].toString();
     const QDir dir = QFileInfo(path).absoluteDir();
     auto read = [&](const QString& name) {
         try {

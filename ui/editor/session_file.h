@@ -6,6 +6,7 @@
 #include <QString>
 
 #include "editor_state.h"
+#include "engine/file_hash.h"
 #include "engine/render_types.h"
 
 #include <optional>
@@ -34,11 +35,10 @@ void save_session(const QString& path, const EditorState& state, const ModelInfo
                   const std::optional<SessionPhoto>& photo = std::nullopt);
 
 // Reads a session, checking it against the loaded model's sizes; `photo` receives the photo
-// it edits, if any. Throws std::runtime_error.
+// it edits, if any, and `model_sha256` the checksum of the generator it was saved with ("" in
+// sessions from before it was recorded). Throws std::runtime_error.
 EditorState load_session(const QString& path, const ModelInfo& model,
-                         std::optional<SessionPhoto>* photo = nullptr);
-
-// The SHA-256 of a file as hex; empty when it cannot be read.
-QString file_sha256(const QString& path);
+                         std::optional<SessionPhoto>* photo = nullptr,
+                         QString* model_sha256 = nullptr);
 
 }  // namespace ls::ui

@@ -15,6 +15,7 @@
 #include "edit/incremental_renderer.h"
 #include "edit/layer_range.h"
 #include "edit/sefa.h"
+#include "file_hash.h"
 #include "imaging/grid_image.h"
 #include "model/default_model.h"
 #include "model/tensor_npy.h"
@@ -68,6 +69,11 @@ ModelInfo RenderEngine::load(const QString& path, const QString& device) {
                 : d->model.format == "random" ? QStringLiteral("Placeholder (untrained)")
                                               : QFileInfo(path).completeBaseName();
     info.format = QString::fromStdString(d->model.format);
+    // Sessions record it, to tell when they are opened with another file of the same shape.
+    if (d->model.format != "random") {
+        info.sha256 =
+            file_sha256(QString::fromStdString(manifest ? manifest->generator : d->model.path));
+    }
     info.device = QString::fromStdString(runtime::describe_device(dev));
     info.note = QString::fromStdString(note);
     info.resolution = c.resolution;

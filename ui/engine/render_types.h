@@ -26,6 +26,7 @@ struct NamedDirection {
 
 struct ModelInfo {
     QString name, path, format, device, note;
+    QString sha256;  // of the generator's file ("" for the placeholder)
     int resolution = 0, num_ws = 0, w_dim = 0, z_dim = 0;
     // W+ layer ranges of the presets "all", "coarse", "middle", "fine" (from the resolution).
     std::vector<std::pair<QString, std::pair<int, int>>> presets;
