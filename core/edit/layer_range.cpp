@@ -28,6 +28,13 @@ std::string LayerRange::to_string() const {
     return std::to_string(first) + "-" + std::to_string(last);
 }
 
+void check_layer_range(const GeneratorConfig& config, const LayerRange& r) {
+    if (r.first < 0 || r.first > r.last || r.last >= config.num_ws()) {
+        throw std::invalid_argument("layer range " + r.to_string() + " is outside 0-" +
+                                    std::to_string(config.num_ws() - 1));
+    }
+}
+
 LayerRange all_layers(const GeneratorConfig& config) {
     return {0, config.num_ws() - 1};
 }

@@ -29,6 +29,9 @@ LayerRange all_layers(const GeneratorConfig& config);
 LayerRange preset_range(const GeneratorConfig& config, const std::string& name);
 const std::vector<std::string>& preset_names();  // all, coarse, middle, fine
 
+// std::invalid_argument unless first..last are W+ layers of the model, in order.
+void check_layer_range(const GeneratorConfig& config, const LayerRange& range);
+
 // "coarse", "all", "4-7" or "5", checked against the model; std::invalid_argument otherwise.
 LayerRange parse_layer_range(const std::string& text, const GeneratorConfig& config);
 

@@ -36,13 +36,6 @@ void append_layer_weights(nn::GeneratorImpl& g, int l, bool include_to_rgb,
     conv_weight(static_cast<size_t>(l - 1));  // the next block's upsampling conv
 }
 
-void check_range(const GeneratorConfig& c, const LayerRange& r) {
-    if (r.first < 0 || r.first > r.last || r.last >= c.num_ws()) {
-        throw std::invalid_argument("layer range " + r.to_string() + " is outside 0-" +
-                                    std::to_string(c.num_ws() - 1));
-    }
-}
-
 // W^T W of one layer's weights W [rows, w_dim], float64. Why not simply a matmul: Debian's
 // LibTorch runs matmul on the reference BLAS (one thread, about 5 GFLOP/s: A^T A of a
 // 1024 px model took 0.9 s), while oneDNN does the same product ten times faster as a 1x1
@@ -66,7 +59,7 @@ at::Tensor layer_gram(const at::Tensor& w) {
 // when asked.
 std::vector<at::Tensor> modulation_weights(nn::GeneratorImpl& g, const LayerRange& range,
                                            const SefaOptions& options) {
-    check_range(g.config(), range);
+    check_layer_range(g.config(), range);
     torch::NoGradGuard no_grad;
     std::vector<at::Tensor> weights;
     for (int l = range.first; l <= range.last; ++l) {

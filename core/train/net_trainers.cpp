@@ -205,9 +205,10 @@ at::Tensor scores_of(nn::GeneratorImpl& g, FeatureNetImpl& classifier, const at:
 
 // What the gradients of every score over the sampled codes add up to.
 struct GradientMoments {
-    at::Tensor sum;     // [outputs, w_dim]: the sum of the codes' gradients
-    at::Tensor second;  // [outputs, w_dim, w_dim]: the sum of g g^T (Specific only)
-    at::Tensor codes;   // [count, w_dim]: the codes' w
+    at::Tensor sum;           // [outputs, w_dim]: the sum of the codes' gradients
+    at::Tensor second;        // [outputs, w_dim, w_dim]: the sum of g g^T (Specific only)
+    at::Tensor second_total;  // [w_dim, w_dim]: `second` summed over the outputs
+    at::Tensor codes;         // [count, w_dim]: the codes' w
     int64_t count = 0;
 };
 
@@ -250,6 +251,7 @@ GradientMoments gradient_moments(nn::GeneratorImpl& g, FeatureNetImpl& classifie
         if (progress && !progress(i + n, 0.0)) break;
     }
     m.codes = at::cat(ws).to(at::kDouble);
+    if (second) m.second_total = m.second.sum(0);
     return m;
 }
 
@@ -269,7 +271,7 @@ at::Tensor specific_direction(const GradientMoments& m, int64_t k, double ridge)
     const int64_t outputs = m.sum.size(0), dim = m.sum.size(1);
     const at::Tensor mean = m.sum[k] / double(m.count);
     if (outputs < 2) return mean;
-    const at::Tensor a = (m.second.sum(0) - m.second[k]) / (double(m.count) * double(outputs - 1));
+    const at::Tensor a = (m.second_total - m.second[k]) / (double(m.count) * double(outputs - 1));
     const double level = a.trace().item<double>() / double(dim);
     if (!(level > 0)) return mean;  // the others do not move at all
     const at::Tensor regularised = a + ridge * level * at::eye(dim, at::kDouble);
@@ -283,8 +285,7 @@ std::vector<GradientDirection> attribute_gradient_directions(
     if (options.count < 1) throw std::invalid_argument("--count must be at least 1");
     if (!(options.ridge >= 0)) throw std::invalid_argument("--ridge must not be negative");
     const edit::LayerRange layers = options.layers.value_or(edit::all_layers(g.config()));
-    if (layers.first < 0 || layers.last >= g.config().num_ws() || layers.size() < 1)
-        throw std::invalid_argument("layers " + layers.to_string() + " are not the model's");
+    edit::check_layer_range(g.config(), layers);
     const int64_t outputs = std::min<int64_t>(classifier.config().outputs, names.size());
     const GradientMoments m = gradient_moments(g, classifier, outputs, options, layers, progress);
     const at::Tensor mean = m.sum / double(m.count);
