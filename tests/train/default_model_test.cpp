@@ -63,17 +63,15 @@ TEST(DefaultModel, DirectionsDoWhatTheirNamesSay) {
     }
     int checked = 0;
     // Every shipped direction (a CPU render and classification of 100 codes each way).
-    for (const edit::LibraryEntry& entry : shipped) {
-        const edit::LibraryEntry* d = &entry;
-        const std::string& name = d->name;
+    for (const edit::LibraryEntry& d : shipped) {
+        const std::string& name = d.name;
         const int k = portrait::attribute_index(name);
-        ASSERT_EQ(d->shape.size(), 1u) << name;
+        ASSERT_EQ(d.shape.size(), 1u) << name;
         const at::Tensor n =
-            at::from_blob(const_cast<float*>(d->values.data()), {int64_t(d->values.size())})
-                .clone();
+            at::from_blob(const_cast<float*>(d.values.data()), {int64_t(d.values.size())}).clone();
         // As the editor applies it: on the manifest's layers only.
         at::Tensor move = at::zeros_like(wplus);
-        move.narrow(1, d->first_layer, d->last_layer - d->first_layer + 1) += n * d->scale;
+        move.narrow(1, d.first_layer, d.last_layer - d.first_layer + 1) += n * d.scale;
         const at::Tensor all = at::stack({scores_at(wplus - move), base, scores_at(wplus + move)});
         const at::Tensor target = all.select(2, k);  // [3, 100]
         const int monotone =
@@ -83,7 +81,7 @@ TEST(DefaultModel, DirectionsDoWhatTheirNamesSay) {
         const double others = (change.sum() - change[k]).item<double>() / (change.size(0) - 1);
         std::printf("%-16s monotone %3d/100  own change %.3f  mean other change %.3f\n",
                     name.c_str(), monotone, own, others);
-        if (d->verified) {
+        if (d.verified) {
             EXPECT_GE(monotone, 90) << name;
             EXPECT_GT(own, 3 * others) << name;
             ++checked;

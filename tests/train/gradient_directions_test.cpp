@@ -47,22 +47,14 @@ struct TinyPair {
 
 TEST(GradientDirections, MoveTheirOwnScoreAndToFirstOrderNoneOfTheOthers) {
     TinyPair t;
-    auto& g = t.g;
-    auto& classifier = t.classifier;
-    const auto& gc = t.gc;
     GradientDirectionOptions options;
     options.count = 24;
-    const int count = options.count;
-    const auto dirs = attribute_gradient_directions(*g, *classifier, {"a", "b", "c"}, options);
+    const auto dirs = attribute_gradient_directions(*t.g, *t.classifier, {"a", "b", "c"}, options);
     ASSERT_EQ(dirs.size(), 3u);
 
     torch::NoGradGuard no_grad;
-    const at::Tensor w = g->mapping(z_from_seed(0, count, gc.z_dim));  // the same codes
-    const auto mean_scores = [&](const at::Tensor& codes) {
-        return classifier->forward(g->synthesis(g->broadcast(codes), nn::NoiseMode::Const))
-            .to(at::kDouble)
-            .mean(0);
-    };
+    const at::Tensor w = t.g->mapping(z_from_seed(0, options.count, t.gc.z_dim));  // the same codes
+    const edit::LayerRange all = edit::all_layers(t.gc);
     double largest = 0;
     for (const auto& d : dirs) largest = std::max(largest, std::abs(d.mean_slope));
     ASSERT_GT(largest, 0.0);
@@ -72,7 +64,8 @@ TEST(GradientDirections, MoveTheirOwnScoreAndToFirstOrderNoneOfTheOthers) {
         EXPECT_NEAR(d.norm().item<double>(), 1.0, 1e-5);
         EXPECT_GT(dirs[k].mean_slope, 0.0) << "it points towards higher scores";
         EXPECT_GT(dirs[k].slider_scale, 0.0);
-        const at::Tensor slope = (mean_scores(w + eps * d) - mean_scores(w - eps * d)) / (2 * eps);
+        const at::Tensor slope =
+            (t.scores(w, d, eps, all) - t.scores(w, d, -eps, all)).mean(0) / (2 * eps);
         for (int64_t j = 0; j < slope.size(0); ++j) {
             const double expected = j == int64_t(k) ? dirs[k].mean_slope : 0.0;
             EXPECT_NEAR(slope[j].item<double>(), expected, 0.02 * largest)
