@@ -9,6 +9,7 @@
 #include <cmath>
 
 #include "editor_controller.h"
+#include "engine/file_hash.h"
 #include "engine/image_convert.h"
 #include "imaging/photo.h"
 #include "imaging/photo_crop.h"

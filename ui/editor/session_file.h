@@ -6,7 +6,6 @@
 #include <QString>
 
 #include "editor_state.h"
-#include "engine/file_hash.h"
 #include "engine/render_types.h"
 
 #include <optional>
