@@ -43,8 +43,8 @@ if(LATENT_STUDIO_BUILD_GUI)
   string(APPEND LATENT_STUDIO_DEB_DEPENDS
          ", qml6-module-qtquick, qml6-module-qtquick-controls, qml6-module-qtquick-layouts"
          ", qml6-module-qtquick-window, qml6-module-qtquick-templates"
-         ", qml6-module-qtquick-dialogs, qml6-module-qtquick-shapes, qml6-module-qtqml-workerscript"
-         ", qml6-module-qtqml"
+         ", qml6-module-qtquick-shapes, qml6-module-qtqml-workerscript"
+         ", qml6-module-qtqml, qml6-module-qtqml-models"
          ", qml6-module-qt-labs-settings, qml6-module-qtcore")
 endif()
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "${LATENT_STUDIO_DEB_DEPENDS}")

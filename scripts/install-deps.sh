@@ -16,11 +16,11 @@ packages=(
   # GUI
   qt6-base-dev qt6-declarative-dev qt6-declarative-dev-tools qml6-module-qtquick
   qml6-module-qtquick-controls qml6-module-qtquick-layouts qml6-module-qtquick-window
-  qml6-module-qtquick-templates qml6-module-qtquick-dialogs qml6-module-qtquick-shapes qml6-module-qtqml-workerscript
-  qml6-module-qtqml qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qtcore
+  qml6-module-qtquick-templates qml6-module-qtquick-shapes qml6-module-qtqml-workerscript
+  qml6-module-qtqml qml6-module-qtqml-models qml6-module-qttest qml6-module-qt-labs-settings qml6-module-qtcore
   libgl-dev
   # tests, benchmarks, fuzzing, GUI under a virtual display
-  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev xvfb xauth
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev xvfb xauth python3
   # packaging: the .deb (dpkg-shlibdeps) and checks of the desktop file and AppStream data
   dpkg-dev desktop-file-utils appstream
 )

@@ -1,7 +1,7 @@
 #include "application.h"
 
 #include <QCommandLineParser>
-#include <QGuiApplication>
+#include <QApplication>
 #include <QQmlApplicationEngine>
 #include <QQuickStyle>
 #include <QQuickWindow>
@@ -15,7 +15,8 @@ Q_IMPORT_QML_PLUGIN(LatentStudioPlugin)
 namespace ls::ui {
 
 int run_application(int argc, char** argv) {
-    QGuiApplication app(argc, argv);
+    // A QApplication, not a QGuiApplication: the file dialogs are Qt Widgets' QFileDialog.
+    QApplication app(argc, argv);
     QGuiApplication::setApplicationName("Latent Studio");
     QGuiApplication::setOrganizationName("Latent Studio");
     QGuiApplication::setApplicationVersion("0.1.0");

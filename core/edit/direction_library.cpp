@@ -38,11 +38,13 @@ uint64_t fnv1a(const std::string& text) {
 }
 
 json entry_json(const LibraryEntry& e) {
-    return {{"name", e.name},
-            {"file", e.file},
-            {"layers", {e.first_layer, e.last_layer}},
-            {"scale", e.scale},
-            {"description", e.description}};
+    json j = {{"name", e.name},
+              {"file", e.file},
+              {"layers", {e.first_layer, e.last_layer}},
+              {"scale", e.scale},
+              {"description", e.description}};
+    if (!e.low_end.empty() || !e.high_end.empty()) j["ends"] = {e.low_end, e.high_end};
+    return j;
 }
 
 // The fields of one entry of library.json or a manifest (the values come from its .npy).
@@ -77,6 +79,14 @@ LibraryEntry entry_fields(const json& j, int num_ws, const std::string& what) {
     }
     if (j.contains("description") && j["description"].is_string())
         e.description = j["description"].get<std::string>();
+    if (j.contains("ends")) {
+        const json& ends = j["ends"];
+        if (!ends.is_array() || ends.size() != 2 || !ends[0].is_string() || !ends[1].is_string())
+            throw io::FormatError(what + " (" + e.name +
+                                  "): \"ends\" must be [negative end, positive end]");
+        e.low_end = ends[0].get<std::string>();
+        e.high_end = ends[1].get<std::string>();
+    }
     if (j.contains("verified") && j["verified"].is_boolean()) e.verified = j["verified"].get<bool>();
     return e;
 }

@@ -29,6 +29,8 @@ struct LibraryEntry {
     int first_layer = 0, last_layer = 0;  // W+ layers, both included
     double scale = 10.0;  // the slider runs from -scale to +scale, in units of the direction
     std::string description;
+    // What the slider's two ends do ("younger", "older"), where the manifest says ("ends").
+    std::string low_end, high_end;
     std::string file;        // the .npy, relative to the library's folder or the manifest
     bool read_only = false;  // shipped with the model (its manifest)
     // A manifest's claim, checked by its model's tests, that the direction changes its

@@ -108,7 +108,8 @@ Inverter::Inverter(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::Featur
         for (const at::Tensor& f : d_->features(target_)) target_features_.push_back(f.detach());
     }
     best_ = code_to_wplus(code_).detach().clone();
-    best_loss_ = loss_of(best_, g.synthesis(best_, nn::NoiseMode::Const)).item<double>();
+    best_image_ = g.synthesis(best_, nn::NoiseMode::Const).detach();
+    best_loss_ = loss_of(best_, best_image_).item<double>();
     opt_ = std::make_unique<Optimiser>(Optimiser{
         train::Adam({{"code", code_}}, train::AdamOptions{options.lr, 0.9, 0.999, 1e-8})});
 }
@@ -176,12 +177,16 @@ StepReport Inverter::step() {
     at::AutoGradMode grad(true);
     opt_->adam.zero_grad();
     const at::Tensor wplus = code_to_wplus(code_);
-    const at::Tensor loss = loss_of(wplus, g_.synthesis(wplus, nn::NoiseMode::Const));
+    const at::Tensor image = g_.synthesis(wplus, nn::NoiseMode::Const);
+    const at::Tensor loss = loss_of(wplus, image);
     loss.backward();
     const double value = loss.item<double>();
     if (value < best_loss_) {
         best_loss_ = value;
         best_ = wplus.detach().clone();
+        // G(best_) is this step's image: kept, so that previews and the result cost no
+        // second synthesis (a preview every other step made an inversion a third slower).
+        best_image_ = image.detach();
     }
     opt_->adam.set_lr(lr_at(step_));
     opt_->adam.step();
@@ -190,19 +195,19 @@ StepReport Inverter::step() {
         // The last update has not been measured yet.
         at::NoGradGuard no_grad;
         const at::Tensor last = code_to_wplus(code_).detach();
-        const double last_loss =
-            loss_of(last, g_.synthesis(last, nn::NoiseMode::Const)).item<double>();
+        const at::Tensor last_image = g_.synthesis(last, nn::NoiseMode::Const);
+        const double last_loss = loss_of(last, last_image).item<double>();
         if (last_loss < best_loss_) {
             best_loss_ = last_loss;
             best_ = last.clone();
+            best_image_ = last_image;
         }
     }
     return StepReport{step_, options_.steps, value, best_loss_};
 }
 
 at::Tensor Inverter::best_image() const {
-    at::NoGradGuard no_grad;
-    return g_.synthesis(best_, nn::NoiseMode::Const);
+    return best_image_;
 }
 
 InvertResult invert(nn::GeneratorImpl& g, nn::DiscriminatorImpl* d, train::FeatureNetImpl* encoder,

@@ -71,7 +71,7 @@ class Inverter {
     // The code with the lowest loss seen so far (the start code before any step), [1, L, w_dim].
     at::Tensor best_wplus() const { return best_; }
     double best_loss() const { return best_loss_; }
-    // G(best_wplus()), [1, 3, R, R].
+    // G(best_wplus()), [1, 3, R, R] (kept from the step that found it: no new synthesis).
     at::Tensor best_image() const;
 
   private:
@@ -86,6 +86,7 @@ class Inverter {
     at::Tensor target_, known_;
     std::vector<at::Tensor> target_features_;  // of the target, when there is no mask
     at::Tensor code_, best_;
+    at::Tensor best_image_;  // G(best_), kept from the step that found it
     double best_loss_;
     int step_ = 0;
     struct Optimiser;

@@ -12,6 +12,13 @@ TestCase {
 
     Rectangle { id: source; width: 64; height: 32; color: "red" }
     ImageCanvas { id: canvas; width: 400; height: 300 }
+    // Two pixels, black and white, for the scaling test.
+    Row {
+        id: pair
+        Rectangle { width: 1; height: 1; color: "black" }
+        Rectangle { width: 1; height: 1; color: "white" }
+    }
+    ImageCanvas { id: pairCanvas; x: 0; y: 300; width: 200; height: 100 }
 
     function initTestCase() {
         let done = false
@@ -46,5 +53,24 @@ TestCase {
         canvas.actualSize()
         for (let i = 0; i < 100; ++i) canvas.zoomAt(2, 200, 150)
         compare(canvas.zoom, 64)
+    }
+
+    // At Fit the two pixels are scaled smoothly (a grey ramp between them); zoomed in by the
+    // user, the same magnification shows two sharp squares.
+    function test_fit_is_smooth_and_zoomed_in_is_sharp() {
+        let done = false
+        pair.grabToImage(function(result) { pairCanvas.image = result.image; done = true })
+        tryVerify(function() { return done })
+        pairCanvas.fit()
+        compare(pairCanvas.fitZoom, 100)
+        wait(50)
+        let shot = grabImage(pairCanvas)
+        // 90 px from the left is 0.9 source pixels: 40 % of the way from black to white.
+        verify(shot.red(90, 50) > 60 && shot.red(90, 50) < 150, "smooth at Fit: " + shot.red(90, 50))
+        pairCanvas.zoom = 100
+        wait(50)
+        shot = grabImage(pairCanvas)
+        compare(shot.red(90, 50), 0)
+        compare(shot.red(110, 50), 255)
     }
 }

@@ -55,7 +55,7 @@ TEST_F(ChartsWindow, AttributeScoresShowWhatAnEditChanged) {
     // Scoring runs only while the chart shows.
     EXPECT_FALSE(editor->property("scoreAttributes").toBool());
     EXPECT_TRUE(scores().isEmpty());
-    click(window, find_item(window->contentItem(), "attributesTab"));
+    click(window, find_item(window->contentItem(), "attributesToggle"));
     EXPECT_TRUE(editor->property("scoreAttributes").toBool());
     ASSERT_TRUE(wait_for([&] {
         return settled() && scores().size() == names.size() && original().size() == names.size();
@@ -95,7 +95,9 @@ TEST_F(ChartsWindow, AttributeScoresShowWhatAnEditChanged) {
     QTest::qWait(100);
     screenshot("charts-attributes.png");
 
-    click(window, find_item(window->contentItem(), "editsTab"));
+    // The scores show beside the edit list (watched while dragging); closing them stops scoring.
+    EXPECT_TRUE(find_item(window->contentItem(), "editList"));
+    click(window, find_item(window->contentItem(), "attributesToggle"));
     EXPECT_FALSE(editor->property("scoreAttributes").toBool());
 }
 

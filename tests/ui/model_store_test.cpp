@@ -5,6 +5,7 @@
 // model file and of a file that is not one. Everything happens in temporary folders.
 #include <gtest/gtest.h>
 #include <QDir>
+#include <QDirIterator>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -108,6 +109,17 @@ TEST_F(ModelStoreTest, ListsTheShippedModelAndTheCatalogue) {
     ASSERT_NE(shipped, nullptr) << "the source tree's models/default";
     EXPECT_TRUE(shipped->shipped);
     EXPECT_TRUE(QFile::exists(shipped->path));
+    // Its size is the whole folder's (generator, encoder, classifier, directions), not the
+    // generator file's alone.
+    qint64 folder_bytes = 0;
+    for (QDirIterator it(QFileInfo(shipped->path).path(), QDir::Files, QDirIterator::Subdirectories);
+         it.hasNext();) {
+        it.next();
+        folder_bytes += it.fileInfo().size();
+    }
+    ASSERT_TRUE(shipped->sizeText.endsWith(" MB")) << shipped->sizeText.toStdString();
+    EXPECT_NEAR(shipped->sizeText.chopped(3).toDouble() * 1e6, double(folder_bytes), 0.06e6)
+        << shipped->sizeText.toStdString();
     EXPECT_EQ(state(), "available");
     EXPECT_EQ(row("catalogue")->sizeText, "size unknown");
     EXPECT_EQ(row("catalogue")->resolution, 64);

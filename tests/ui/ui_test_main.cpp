@@ -1,6 +1,6 @@
 // GoogleTest with a Qt application object, so that queued signals and threads work.
 #include <gtest/gtest.h>
-#include <QGuiApplication>
+#include <QApplication>
 
 int main(int argc, char** argv) {
     // No display is needed (nor there, in CI): the offscreen platform unless told otherwise.
@@ -8,7 +8,7 @@ int main(int argc, char** argv) {
     // The editor's tests run on the untrained placeholder network (fast, and independent of
     // the model models/ ships), except where a test loads the embedded model itself.
     qputenv("LATENT_STUDIO_MODEL", "placeholder");
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv);  // the file dialogs are widgets
     QGuiApplication::setOrganizationName(QStringLiteral("Latent Studio"));
     QGuiApplication::setApplicationName(QStringLiteral("Latent Studio"));
     ::testing::InitGoogleTest(&argc, argv);

@@ -103,8 +103,9 @@ void ImageCanvas::paint(QPainter* painter) {
     if (image_.isNull()) return;
     const QRectF target = image_rect();
     const double z = zoom_ > 0 ? zoom_ : fit_zoom();
-    // Magnified pixels stay sharp (a retoucher wants to see them); reduced ones are smoothed.
-    painter->setRenderHint(QPainter::SmoothPixmapTransform, z < 1.0);
+    // At Fit a small image (a 64 px model's) is scaled smoothly, as a picture; pixels show
+    // sharp only when the user zooms in past 100 % (a retoucher wants to see them then).
+    painter->setRenderHint(QPainter::SmoothPixmapTransform, zoom_ <= 0 || z < 1.0);
     const bool have_original = !original_.isNull() && original_.size() == image_.size();
     if (show_original_ && have_original) {
         painter->drawImage(target, original_);

@@ -15,6 +15,7 @@ struct DirectionItem {
     QString detail;      // "eigenvalue 12.3", "σ 0.84", "layers 4-7, ±3"
     QString rangeLabel;  // "middle" or "layers 4-7"
     QString description;
+    QString low_end, high_end;     // what the slider's ends do, where the manifest says
     std::vector<float> direction;  // [w_dim] or [num_ws * w_dim]
     int first_layer = 0, last_layer = 0;
     double scale = 10.0;  // the slider's range when added to the edit list

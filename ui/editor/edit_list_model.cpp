@@ -1,6 +1,17 @@
 #include "edit_list_model.h"
 
+#include <QRegularExpression>
+
 namespace ls::ui {
+
+QString readable_name(const QString& name) {
+    static const QRegularExpression identifier(QStringLiteral("^[a-z][a-z0-9_]*$"));
+    if (!identifier.match(name).hasMatch()) return name;
+    QString out = name;
+    out.replace(QLatin1Char('_'), QLatin1Char(' '));
+    out[0] = out[0].toUpper();
+    return out;
+}
 
 int EditListModel::rowCount(const QModelIndex& parent) const {
     return parent.isValid() ? 0 : static_cast<int>(rows_.size());
@@ -22,6 +33,14 @@ QVariant EditListModel::data(const QModelIndex& index, int role) const {
             return r.spec.last_layer;
         case RangeRole:
             return r.range;
+        case LabelRole:
+            return readable_name(r.name);
+        case DescriptionRole:
+            return r.description;
+        case LowEndRole:
+            return r.low_end;
+        case HighEndRole:
+            return r.high_end;
         default:
             return {};
     }
@@ -30,7 +49,9 @@ QVariant EditListModel::data(const QModelIndex& index, int role) const {
 QHash<int, QByteArray> EditListModel::roleNames() const {
     return {{NameRole, "name"},           {StrengthRole, "strength"},
             {EnabledRole, "editEnabled"}, {FirstLayerRole, "firstLayer"},
-            {LastLayerRole, "lastLayer"}, {RangeRole, "range"}};
+            {LastLayerRole, "lastLayer"}, {RangeRole, "range"},
+            {LabelRole, "label"},         {DescriptionRole, "description"},
+            {LowEndRole, "lowEnd"},       {HighEndRole, "highEnd"}};
 }
 
 void EditListModel::set_rows(std::vector<EditRow> rows) {

@@ -15,7 +15,13 @@ struct EditRow {
     QString name;
     EditSpec spec;
     double range = 10.0;  // the slider goes from -range to +range
+    // From the manifest or the library, where they say: a tooltip, and the slider's ends.
+    QString description, low_end, high_end;
 };
+
+// The name as a person reads it: a manifest's identifier "hair_colour" becomes "Hair colour";
+// names a user typed ("SeFa 3 (middle)") stay as they are.
+QString readable_name(const QString& name);
 
 class EditListModel : public QAbstractListModel {
     Q_OBJECT
@@ -28,7 +34,11 @@ class EditListModel : public QAbstractListModel {
         EnabledRole,
         FirstLayerRole,
         LastLayerRole,
-        RangeRole
+        RangeRole,
+        LabelRole,
+        DescriptionRole,
+        LowEndRole,
+        HighEndRole
     };
 
     using QAbstractListModel::QAbstractListModel;

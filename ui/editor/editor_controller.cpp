@@ -174,6 +174,9 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
         row.spec.direction = d.values;
         row.spec.first_layer = d.first_layer;
         row.spec.last_layer = d.last_layer;
+        row.description = QString::fromStdString(d.description);
+        row.low_end = QString::fromStdString(d.low_end);
+        row.high_end = QString::fromStdString(d.high_end);
         state_.edits.push_back(row);
     }
     if (state_.edits.empty()) {
@@ -192,6 +195,13 @@ void EditorController::on_model_loaded(const ModelInfo& info) {
 
 void EditorController::newSample(int seed) {
     if (!ready()) return;
+    // A sample in place of the photo's code would be composited into the photo: refuse, and
+    // say how to leave the photo.
+    if (photo_) {
+        report_error(tr("A photo is open: close it first (File > Close Photo, Ctrl+W) to draw "
+                        "samples"));
+        return;
+    }
     requested_render_ = sample_generation_ = ++generation_;  // an image will follow
     QMetaObject::invokeMethod(inference_->worker(), "sample", Qt::QueuedConnection,
                               Q_ARG(quint64, sample_generation_),
@@ -208,6 +218,11 @@ void EditorController::on_sampled(quint64 generation, quint64 seed, const QVecto
     after.seed = seed;
     after.code_source.clear();
     after.base.assign(wplus.begin(), wplus.end());
+    if (state_.base.empty() && undo_.count() == 0) {
+        // The first picture after start or a model load: nothing changed yet (no "*", no undo).
+        apply_state(after, true);
+        return;
+    }
     push_change(tr("Sample %1").arg(seed), state_, after, true);
 }
 

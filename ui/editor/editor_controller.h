@@ -178,6 +178,8 @@ class EditorController : public QObject {
     Q_INVOKABLE bool importLibraryFile(const QUrl& file, const QString& name = {});
     // Photos (editor_photo.cpp). Reading, detection and cropping run on the worker.
     Q_INVOKABLE void openPhoto(const QUrl& file);
+    // Leaves the photo (one undo step): its code stays, as a code of no photo's.
+    Q_INVOKABLE void closePhoto();
     Q_INVOKABLE void redetectFace();
     Q_INVOKABLE void centreCrop();
     // The crop box, in photoImage's pixels: moved by (dx, dy), or scaled about its centre so

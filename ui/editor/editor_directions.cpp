@@ -297,6 +297,8 @@ void EditorController::update_library_model() {
         DirectionItem d;
         d.name = QString::fromStdString(e.name);
         d.description = QString::fromStdString(e.description);
+        d.low_end = QString::fromStdString(e.low_end);
+        d.high_end = QString::fromStdString(e.high_end);
         d.direction = e.values;
         d.first_layer = e.first_layer;
         d.last_layer = e.last_layer;
@@ -348,7 +350,10 @@ void EditorController::addFromLibrary(int index) {
     row.spec.first_layer = d.first_layer;
     row.spec.last_layer = d.last_layer;
     row.range = d.scale;
-    add_edit_row(row, tr("Add %1").arg(row.name));
+    row.description = d.description;
+    row.low_end = d.low_end;
+    row.high_end = d.high_end;
+    add_edit_row(row, tr("Add %1").arg(readable_name(row.name)));
 }
 
 namespace {

@@ -100,7 +100,8 @@ void EditorController::request_photo(const QString& path, const QString& crop_mo
 void EditorController::on_photo_opened(const PhotoResult& result) {
     if (result.job != photo_job_) return;  // a newer photo was asked for
     photo_job_ = 0;
-    if (result.photo != photo_) {
+    const bool new_photo = result.photo != photo_;
+    if (new_photo) {
         photo_ = result.photo;
         photo_path_ = QFileInfo(result.path).absoluteFilePath();
         if (!restoring_session_) photo_sha256_ = file_sha256(photo_path_);
@@ -114,6 +115,11 @@ void EditorController::on_photo_opened(const PhotoResult& result) {
     box_ = result.alignment;
     photo_note_ = result.note;
     const QString name = QFileInfo(photo_path_).fileName();
+    if (new_photo && !restoring_session_ && !state_.mask.isNull()) {
+        // The mask was painted on the previous crop: it means nothing on this photo.
+        state_.mask = QImage();
+        Q_EMIT maskChanged();
+    }
     if (restoring_session_) {
         // The session's code was inverted from this crop: its pixels are back.
         if (state_.frame) {
@@ -163,6 +169,18 @@ void EditorController::close_photo() {
     photo_stage_.clear();
     Q_EMIT photoChanged();
     Q_EMIT cropChanged();
+}
+
+void EditorController::closePhoto() {
+    if (!photo_) return;
+    const QString name = photo_name();
+    EditorState after = state_;
+    after.frame.reset();
+    after.mask = QImage();
+    after.fill_mask = QImage();
+    close_photo();
+    push_change(tr("Close photo %1").arg(name), state_, after, false);
+    set_status(tr("Closed %1: its code stays, to edit or sample from").arg(name));
 }
 
 QString EditorController::photo_name() const {
@@ -310,6 +328,7 @@ void EditorController::on_inverted(const InvertOutcome& out) {
         // A new photo's code starts unedited, with nothing filled.
         for (auto& row : after.edits) row.spec.strength = 0.0;
         after.fill_mask = QImage();
+        after.mask = QImage();  // painted on the previous crop
         text = tr("Invert %1").arg(photo_name());
     }
     push_change(text, state_, after, true);

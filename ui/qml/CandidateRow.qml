@@ -52,12 +52,10 @@ Frame {
                 visible: root.hasStrip
                 opacity: root.stripStale ? 0.6 : 1
             }
-            BusyIndicator {
+            WorkingIndicator {
                 anchors.centerIn: parent
-                height: parent.height * 0.8
-                width: height
+                font.pixelSize: parent.height * 0.4
                 running: !root.hasStrip
-                visible: running
             }
         }
         RowLayout {

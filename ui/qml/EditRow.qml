@@ -9,6 +9,11 @@ import QtQuick.Layouts
 Frame {
     id: root
     property string name: ""
+    // What the row shows: the readable name, the description (tooltip) and the slider's ends.
+    property string label: name
+    property string description: ""
+    property string lowEnd: ""
+    property string highEnd: ""
     property real strength: 0
     property bool editEnabled: true
     property real range: 10
@@ -27,9 +32,10 @@ Frame {
 
     padding: 6
     background: Rectangle {
-        color: root.selected ? Qt.rgba(palette.highlight.r, palette.highlight.g, palette.highlight.b, 0.12)
+        color: root.selected ? Qt.rgba(palette.highlight.r, palette.highlight.g, palette.highlight.b, 0.18)
                              : "transparent"
         border.color: root.selected ? palette.highlight : palette.mid
+        border.width: root.selected ? 2 : 1
         radius: 3
     }
     TapHandler { onTapped: root.selectRequested() }
@@ -46,10 +52,15 @@ Frame {
                 ToolTip.text: qsTr("Apply this edit")
             }
             Label {
-                text: root.name
+                objectName: "nameLabel"
+                text: root.label
                 elide: Text.ElideRight
                 Layout.fillWidth: true
                 font.bold: root.strength !== 0
+                HoverHandler { id: nameHover }
+                ToolTip.visible: nameHover.hovered && root.description !== ""
+                ToolTip.text: root.description
+                ToolTip.delay: 500
             }
             Label {
                 objectName: "valueLabel"
@@ -83,12 +94,25 @@ Frame {
             from: -root.range
             to: root.range
             value: root.strength
+            // The row being dragged is the selected one (Compare and Save work on it).
+            focusPolicy: Qt.TabFocus
             onMoved: root.strengthMoved(value, false)
-            onPressedChanged: if (!pressed) root.strengthMoved(value, true)
+            onPressedChanged: {
+                if (pressed) root.selectRequested()
+                else root.strengthMoved(value, true)
+            }
             TapHandler {
                 acceptedButtons: Qt.LeftButton
                 onDoubleTapped: root.resetRequested()
             }
+        }
+        // What each end of the slider does, where the manifest says.
+        RowLayout {
+            visible: root.lowEnd !== "" || root.highEnd !== ""
+            Layout.fillWidth: true
+            Label { objectName: "lowEndLabel"; text: "\u2190 " + root.lowEnd; opacity: 0.65; font.pixelSize: 11 }
+            Item { Layout.fillWidth: true }
+            Label { objectName: "highEndLabel"; text: root.highEnd + " \u2192"; opacity: 0.65; font.pixelSize: 11 }
         }
         LayerRangePicker {
             Layout.fillWidth: true
@@ -96,7 +120,7 @@ Frame {
             firstLayer: root.firstLayer
             lastLayer: root.lastLayer
             presetProvider: root.presetProvider
-            onChosen: function(first, last) { root.layersChosen(first, last) }
+            onChosen: function(first, last) { root.selectRequested(); root.layersChosen(first, last) }
         }
     }
 }

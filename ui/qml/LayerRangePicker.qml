@@ -34,6 +34,7 @@ RowLayout {
     ComboBox {
         id: combo
         objectName: "presetCombo"
+        focusPolicy: Qt.TabFocus  // a click leaves the keyboard to the window's shortcuts
         Layout.preferredWidth: 96
         model: [qsTr("All"), qsTr("Coarse"), qsTr("Middle"), qsTr("Fine"), qsTr("Custom")]
         currentIndex: root.currentPreset === "custom" ? 4 : root.presetNames.indexOf(root.currentPreset)

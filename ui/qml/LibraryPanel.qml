@@ -1,7 +1,6 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import QtQuick.Dialogs
 import LatentStudio
 
 // The model's direction library: its manifest's directions (read-only) and the user's, kept
@@ -108,16 +107,21 @@ Pane {
         Label { text: qsTr("The direction is removed from this model's library for good.") }
         onAccepted: root.editor.removeLibraryEntry(index)
     }
-    FileDialog {
+    FileChooser {
         id: exportDialog
+        objectName: "exportDirectionDialog"
         property int index: -1
-        fileMode: FileDialog.SaveFile
+        title: qsTr("Export Direction")
+        fileMode: FileChooser.SaveFile
+        folderKey: "directions"
         nameFilters: [qsTr("NumPy arrays (*.npy)")]
-        defaultSuffix: "npy"
         onAccepted: root.editor.exportLibraryEntry(index, selectedFile)
     }
-    FileDialog {
+    FileChooser {
         id: importDialog
+        objectName: "importDirectionDialog"
+        title: qsTr("Import Direction")
+        folderKey: "directions"
         nameFilters: [qsTr("NumPy arrays (*.npy)")]
         onAccepted: root.editor.importLibraryFile(selectedFile, "")
     }

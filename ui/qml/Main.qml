@@ -1,7 +1,6 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import QtQuick.Dialogs
 import LatentStudio
 
 // The editor's main window: the canvas in the middle, the model, truncation and edit list on
@@ -27,6 +26,11 @@ ApplicationWindow {
         highlight: "#3d7fd9"
     }
 
+    // The name an export proposes: the photo's with "-edited", the seed's, or "untitled".
+    function exportName() {
+        if (editor.hasPhoto && editor.photoName !== "") return editor.photoName.replace(/\.[^.]*$/, "") + "-edited.png"
+        return editor.seed >= 0 ? "seed" + editor.seed + ".png" : qsTr("untitled.png")
+    }
     function fileName(url) { const s = url.toString(); return s.substring(s.lastIndexOf("/") + 1) }
 
     EditorController {
@@ -36,16 +40,27 @@ ApplicationWindow {
     }
 
     // ---- actions (menus, toolbar and shortcuts share them)
-    Action { id: undoAction; text: qsTr("&Undo %1").arg(editor.undoText); enabled: editor.canUndo; shortcut: StandardKey.Undo; onTriggered: editor.undo() }
+    Action { id: undoAction; text: qsTr("&Undo %1").arg(editor.undoText); enabled: editor.canUndo; shortcut: "Ctrl+Z"; onTriggered: editor.undo() }
     Action { id: redoAction; text: qsTr("&Redo %1").arg(editor.redoText); enabled: editor.canRedo; shortcut: "Ctrl+Shift+Z"; onTriggered: editor.redo() }
     Shortcut { sequence: "Ctrl+Y"; onActivated: editor.redo() }
-    Action { id: saveAction; text: qsTr("&Save Session"); shortcut: StandardKey.Save; onTriggered: save() }
+    Action { id: saveAction; text: qsTr("&Save Session"); shortcut: "Ctrl+S"; onTriggered: save() }
     Action { id: saveAsAction; text: qsTr("Save Session &As…"); shortcut: "Ctrl+Shift+S"; onTriggered: saveDialog.open() }
-    Action { id: openSessionAction; text: qsTr("&Open Session…"); shortcut: StandardKey.Open; onTriggered: openSessionDialog.open() }
+    Action { id: openSessionAction; text: qsTr("&Open Session…"); shortcut: "Ctrl+O"; onTriggered: openSessionDialog.open() }
     Action { id: openCodeAction; text: qsTr("Open &Code, w or W+ (.npy)…"); onTriggered: openCodeDialog.open() }
     Action { id: openZAction; text: qsTr("Open &z Code (.npy)…"); onTriggered: openZDialog.open() }
     Action { id: openPhotoAction; text: qsTr("Open &Photo…"); shortcut: "Ctrl+Shift+O"; onTriggered: openPhotoDialog.open() }
-    Action { id: invertAction; text: qsTr("&Invert Photo"); shortcut: "Ctrl+I"; enabled: editor.hasPhoto && !editor.inverting; onTriggered: editor.invertPhoto() }
+    // With no photo open, Invert says so and offers the photo dialog (instead of nothing).
+    Action {
+        id: invertAction
+        text: qsTr("&Invert Photo")
+        shortcut: "Ctrl+I"
+        enabled: !editor.inverting
+        onTriggered: {
+            if (editor.hasPhoto) { editor.invertPhoto(); return }
+            errorPopup.show(qsTr("Invert needs a photo: choose one to open"))
+            openPhotoDialog.open()
+        }
+    }
     Action { id: fillAction; text: qsTr("&Fill Painted Region"); shortcut: "Ctrl+Shift+F"; enabled: editor.hasMask && !editor.inverting; onTriggered: editor.fillMask() }
     // B and E toggle the tool (bound, not checkable: the canvas's tool is the one truth).
     Action { id: brushAction; text: qsTr("&Brush"); shortcut: "B"; checked: canvasView.tool === "brush"; enabled: editor.photoStage === "edit"; onTriggered: canvasView.tool = canvasView.tool === "brush" ? "" : "brush" }
@@ -63,7 +78,11 @@ ApplicationWindow {
     Action { id: splitAction; text: qsTr("&Split Before/After"); checkable: true; shortcut: "Ctrl+\\"; onToggled: canvasView.splitView = checked }
     Action { id: discoverAction; text: qsTr("&Discover Directions…"); shortcut: "Ctrl+Shift+D"; onTriggered: rightTabs.currentIndex = 1 }
     Action { id: libraryAction; text: qsTr("Direction &Library"); shortcut: "Ctrl+Shift+L"; onTriggered: rightTabs.currentIndex = 2 }
-    Action { id: attributesAction; text: qsTr("&Attribute Scores"); shortcut: "Ctrl+Shift+A"; onTriggered: rightTabs.currentIndex = 3 }
+    Action { id: attributesAction; text: qsTr("&Attribute Scores"); checkable: true; checked: attributesToggle.checked; shortcut: "Ctrl+Shift+A"; onTriggered: attributesToggle.checked = !attributesToggle.checked }
+    Action { id: closePhotoAction; text: qsTr("&Close Photo"); shortcut: "Ctrl+W"; enabled: editor.hasPhoto && !editor.inverting; onTriggered: editor.closePhoto() }
+    // The painted mask over the crop: hidden after a Fill (to see the result), shown again to paint.
+    property bool showMask: true
+    Action { id: showMaskAction; text: qsTr("Show &Mask"); checkable: true; checked: window.showMask; shortcut: "M"; enabled: editor.hasPhoto; onTriggered: window.showMask = !window.showMask }
     Action { id: saveToLibraryAction; text: qsTr("Save Edit to &Library…"); shortcut: "Ctrl+L"; enabled: editList.currentIndex >= 0; onTriggered: { rightTabs.currentIndex = 2; libraryPanel.saveSelected() } }
     Action {
         id: compareAction
@@ -74,14 +93,16 @@ ApplicationWindow {
         shortcut: "Ctrl+G"
         enabled: editList.count > 0
         onToggled: {
-            editor.compareRow = editList.currentIndex >= 0 ? editList.currentIndex : editList.count - 1
+            // No row selected: the last one is, visibly, so that the banner names what it shows.
+            if (editList.currentIndex < 0) editList.currentIndex = editList.count - 1
+            editor.compareRow = editList.currentIndex
             editor.compareActive = checked
         }
     }
     Action { id: exportGridAction; text: qsTr("Export &Grid…"); shortcut: "Ctrl+Shift+E"; enabled: editor.compareActive; onTriggered: exportGridDialog.open() }
     Action { id: darkAction; text: qsTr("&Dark Theme"); checkable: true; onToggled: window.darkTheme = checked }
-    Action { id: prefsAction; text: qsTr("&Preferences…"); shortcut: StandardKey.Preferences; onTriggered: prefs.open() }
-    Action { id: quitAction; text: qsTr("&Quit"); shortcut: StandardKey.Quit; onTriggered: window.close() }
+    Action { id: prefsAction; text: qsTr("&Preferences…"); shortcut: "Ctrl+,"; onTriggered: prefs.open() }
+    Action { id: quitAction; text: qsTr("&Quit"); shortcut: "Ctrl+Q"; onTriggered: window.close() }
 
     // Closing with unsaved changes asks first (the autosave only covers crashes).
     property bool closeConfirmed: false
@@ -98,49 +119,51 @@ ApplicationWindow {
     }
 
     menuBar: MenuBar {
-        Menu {
+        AppMenu {
             title: qsTr("&File")
-            MenuItem { action: openPhotoAction }
-            MenuItem { action: openSessionAction }
-            MenuItem { action: openCodeAction }
-            MenuItem { action: openZAction }
-            MenuItem { action: openModelAction }
-            MenuItem { action: modelsAction }
+            AppMenuItem { action: openPhotoAction }
+            AppMenuItem { action: openSessionAction }
+            AppMenuItem { action: openCodeAction }
+            AppMenuItem { action: openZAction }
+            AppMenuItem { action: closePhotoAction }
+            AppMenuItem { action: openModelAction }
+            AppMenuItem { action: modelsAction }
             MenuSeparator {}
-            MenuItem { action: saveAction }
-            MenuItem { action: saveAsAction }
-            MenuItem { action: exportAction }
-            MenuItem { action: exportGridAction }
+            AppMenuItem { action: saveAction }
+            AppMenuItem { action: saveAsAction }
+            AppMenuItem { action: exportAction }
+            AppMenuItem { action: exportGridAction }
             MenuSeparator {}
-            MenuItem { action: prefsAction }
-            MenuItem { action: quitAction }
+            AppMenuItem { action: prefsAction }
+            AppMenuItem { action: quitAction }
         }
-        Menu {
+        AppMenu {
             title: qsTr("&Edit")
-            MenuItem { action: undoAction }
-            MenuItem { action: redoAction }
+            AppMenuItem { action: undoAction }
+            AppMenuItem { action: redoAction }
             MenuSeparator {}
-            MenuItem { action: sampleAction }
-            MenuItem { action: addDirectionAction }
-            MenuItem { action: saveToLibraryAction }
+            AppMenuItem { action: sampleAction }
+            AppMenuItem { action: addDirectionAction }
+            AppMenuItem { action: saveToLibraryAction }
             MenuSeparator {}
-            MenuItem { action: invertAction }
-            MenuItem { action: brushAction }
-            MenuItem { action: eraserAction }
-            MenuItem { action: fillAction }
+            AppMenuItem { action: invertAction }
+            AppMenuItem { action: brushAction }
+            AppMenuItem { action: eraserAction }
+            AppMenuItem { action: fillAction }
+            AppMenuItem { action: showMaskAction }
         }
-        Menu {
+        AppMenu {
             title: qsTr("&View")
-            MenuItem { action: fitAction }
-            MenuItem { action: actualAction }
-            MenuItem { action: splitAction }
-            MenuItem { action: compareAction }
+            AppMenuItem { action: fitAction }
+            AppMenuItem { action: actualAction }
+            AppMenuItem { action: splitAction }
+            AppMenuItem { action: compareAction }
             MenuSeparator {}
-            MenuItem { action: discoverAction }
-            MenuItem { action: libraryAction }
-            MenuItem { action: attributesAction }
+            AppMenuItem { action: discoverAction }
+            AppMenuItem { action: libraryAction }
+            AppMenuItem { action: attributesAction }
             MenuSeparator {}
-            MenuItem { action: darkAction }
+            AppMenuItem { action: darkAction }
         }
     }
 
@@ -158,11 +181,15 @@ ApplicationWindow {
                 from: -1; to: 2147483647
                 editable: true
                 value: editor.seed
-                textFromValue: function(v, locale) { return v < 0 ? "—" : Number(v).toLocaleString(locale, 'f', 0) }
+                // A seed is an identifier, not a quantity: digits only, no thousands separator.
+                textFromValue: function(v, locale) { return v < 0 ? "—" : String(v) }
                 valueFromText: function(text, locale) {
-                    try { return Math.max(0, Math.round(Number.fromLocaleString(locale, text))) } catch (e) { return -1 }
+                    const digits = text.replace(/[^0-9]/g, "")
+                    return digits === "" ? -1 : Math.min(2147483647, parseInt(digits, 10))
                 }
-                onValueModified: if (value >= 0) editor.newSample(value)
+                validator: RegularExpressionValidator { regularExpression: /[0-9]{0,10}|—/ }
+                // A committed seed hands the keyboard back to the canvas, so that R, B, E... work.
+                onValueModified: { if (value >= 0) editor.newSample(value); canvasView.forceActiveFocus() }
             }
             ToolButton { action: sampleAction; text: qsTr("Random (R)") }
             ToolSeparator {}
@@ -190,14 +217,17 @@ ApplicationWindow {
             overlayQuad: showPhoto ? editor.cropQuad : []
             mask: editor.mask
             maskSize: Qt.size(editor.resolution, editor.resolution)
-            maskVisible: !showGrid && !showPhoto && editor.hasPhoto
+            maskVisible: !showGrid && !showPhoto && editor.hasPhoto && window.showMask
             onMaskPainted: function(mask, tool) { editor.setMask(mask, tool) }
+            onToolChanged: if (tool !== "") window.showMask = true  // painting shows what is painted
             onCropMoved: function(dx, dy) { editor.moveCrop(dx, dy) }
             onCropCornerDragged: function(x, y) { editor.dragCropCorner(x, y) }
             // Painting needs the crop on screen; the brush starts at an eighth of the crop.
             Connections {
                 target: editor
                 function onPhotoChanged() { if (editor.photoStage !== "edit") canvasView.tool = "" }
+                // A finished Fill shows its result, not the red mask over it (M shows it again).
+                function onInvertChanged() { if (!editor.inverting && editor.invertIsFill) window.showMask = false }
                 function onModelChanged() { canvasView.brushSize = Math.max(4, editor.resolution / 8) }
             }
             Rectangle {
@@ -212,11 +242,11 @@ ApplicationWindow {
                 RowLayout {
                     id: compareLabel
                     anchors.centerIn: parent
-                    BusyIndicator { running: editor.compareBusy; visible: running; implicitWidth: 20; implicitHeight: 20 }
+                    WorkingIndicator { running: editor.compareBusy; color: "white" }
                     Label {
                         color: "white"
                         text: qsTr("Compare: %1 — rows: layers, columns: strength · Ctrl+G to leave, Ctrl+Shift+E to export")
-                              .arg(editList.currentItem ? editList.currentItem.name : "")
+                              .arg(editList.currentItem ? editList.currentItem.label : "")
                     }
                 }
             }
@@ -269,10 +299,9 @@ ApplicationWindow {
                     TabButton { objectName: "editsTab"; text: qsTr("Edits") }
                     TabButton { objectName: "discoverTab"; text: qsTr("Discover") }
                     TabButton { objectName: "libraryTab"; text: qsTr("Library") }
-                    TabButton { objectName: "attributesTab"; text: qsTr("Attributes") }
                 }
                 // Scoring costs a classifier pass per frame: only while the chart shows.
-                Binding { target: editor; property: "scoreAttributes"; value: rightTabs.currentIndex === 3 }
+                Binding { target: editor; property: "scoreAttributes"; value: attributesToggle.checked }
                 StackLayout {
                     Layout.fillWidth: true
                     Layout.fillHeight: true
@@ -308,6 +337,10 @@ ApplicationWindow {
                                 required property int index
                                 required property var model
                                 name: model.name
+                                label: model.label
+                                description: model.description
+                                lowEnd: model.lowEnd
+                                highEnd: model.highEnd
                                 strength: model.strength
                                 editEnabled: model.editEnabled
                                 firstLayer: model.firstLayer
@@ -340,10 +373,24 @@ ApplicationWindow {
                         selectedRow: editList.currentIndex
                         selectedName: editList.currentItem ? editList.currentItem.name : ""
                     }
-                    AttributesPanel {
-                        objectName: "attributesPanel"
-                        editor: editor
-                    }
+                }
+                // The attribute scores below any tab, so that they can be watched while a
+                // slider moves (Ctrl+Shift+A).
+                ToolButton {
+                    id: attributesToggle
+                    objectName: "attributesToggle"
+                    Layout.fillWidth: true
+                    checkable: true
+                    focusPolicy: Qt.TabFocus
+                    text: (checked ? "\u25be " : "\u25b8 ") + qsTr("Attribute scores")
+                    contentItem: Label { text: attributesToggle.text; font.bold: true; horizontalAlignment: Text.AlignLeft }
+                }
+                AttributesPanel {
+                    objectName: "attributesPanel"
+                    visible: attributesToggle.checked
+                    Layout.fillWidth: true
+                    Layout.preferredHeight: Math.min(260, window.height / 3)
+                    editor: editor
                 }
             }
         }
@@ -356,7 +403,7 @@ ApplicationWindow {
             ToolSeparator {}
             Label { objectName: "renderTime"; text: qsTr("%1 ms").arg(editor.renderMs.toFixed(0)); opacity: 0.8 }
             ToolSeparator {}
-            BusyIndicator { objectName: "exportBusy"; running: editor.exporting; visible: running; implicitWidth: 20; implicitHeight: 20 }
+            WorkingIndicator { objectName: "exportBusy"; running: editor.exporting }
             Label { objectName: "statusLabel"; text: editor.status; elide: Text.ElideRight; Layout.fillWidth: true }
             Label { text: qsTr("zoom %1 %").arg(Math.round((canvasView.zoom > 0 ? canvasView.zoom : canvasView.canvas.fitZoom) * 100)); rightPadding: 8; opacity: 0.8 }
         }
@@ -367,12 +414,16 @@ ApplicationWindow {
         onDropped: function(drop) { for (const url of drop.urls) editor.openFile(url) }
     }
 
-    FileDialog {
+    // File dialogs: Qt Widgets' QFileDialog (FileChooser; see ui/dialogs/file_chooser.h).
+    FileChooser {
         id: saveDialog
+        objectName: "saveSessionDialog"
         property bool closeAfterSave: false
-        fileMode: FileDialog.SaveFile
+        title: qsTr("Save Session")
+        fileMode: FileChooser.SaveFile
+        folderKey: "sessions"
         nameFilters: [qsTr("Sessions (*.json)")]
-        defaultSuffix: "json"
+        suggestedName: editor.sessionUrl.toString() !== "" ? fileName(editor.sessionUrl) : qsTr("untitled.json")
         onAccepted: {
             if (editor.saveSession(selectedFile) && closeAfterSave) {
                 window.closeConfirmed = true
@@ -382,32 +433,44 @@ ApplicationWindow {
         }
         onRejected: closeAfterSave = false
     }
-    FileDialog {
+    FileChooser {
         id: openPhotoDialog
-        nameFilters: [qsTr("Photos (*.jpg *.jpeg *.png *.webp *.tif *.tiff *.bmp)"), qsTr("All files (*)")]
+        objectName: "openPhotoDialog"
+        title: qsTr("Open Photo")
+        folderKey: "photos"
+        nameFilters: [qsTr("Photos (*.jpg *.jpeg *.JPG *.JPEG *.png *.PNG *.webp *.tif *.tiff *.bmp)"), qsTr("All files (*)")]
         onAccepted: editor.openPhoto(selectedFile)
     }
-    FileDialog { id: openSessionDialog; nameFilters: [qsTr("Sessions (*.json)")]; onAccepted: editor.openSession(selectedFile) }
-    FileDialog { id: openCodeDialog; nameFilters: [qsTr("Latent codes (*.npy)")]; onAccepted: editor.openCode(selectedFile) }
-    FileDialog { id: openZDialog; nameFilters: [qsTr("z codes (*.npy)")]; onAccepted: editor.openZCode(selectedFile) }
-    FileDialog { id: addDirectionDialog; nameFilters: [qsTr("Directions (*.npy)")]; onAccepted: editor.addDirection(selectedFile) }
-    FileDialog {
+    FileChooser { id: openSessionDialog; objectName: "openSessionDialog"; title: qsTr("Open Session"); folderKey: "sessions"; nameFilters: [qsTr("Sessions (*.json)")]; onAccepted: editor.openSession(selectedFile) }
+    FileChooser { id: openCodeDialog; objectName: "openCodeDialog"; title: qsTr("Open Code"); folderKey: "codes"; nameFilters: [qsTr("Latent codes (*.npy)")]; onAccepted: editor.openCode(selectedFile) }
+    FileChooser { id: openZDialog; objectName: "openZDialog"; title: qsTr("Open z Code"); folderKey: "codes"; nameFilters: [qsTr("z codes (*.npy)")]; onAccepted: editor.openZCode(selectedFile) }
+    FileChooser { id: addDirectionDialog; objectName: "addDirectionDialog"; title: qsTr("Add Direction"); folderKey: "directions"; nameFilters: [qsTr("Directions (*.npy)")]; onAccepted: editor.addDirection(selectedFile) }
+    FileChooser {
         id: openModelDialog
-        nameFilters: [qsTr("Models (*.pt *.pth *.pkl *.safetensors)"), qsTr("Model folders (manifest.json)")]
+        objectName: "openModelDialog"
+        title: qsTr("Open Model")
+        folderKey: "models"
+        nameFilters: [qsTr("Models (*.pt *.pth *.pkl *.safetensors manifest.json)")]
         onAccepted: editor.loadModel(selectedFile)
     }
-    FileDialog {
+    FileChooser {
         id: exportDialog
-        fileMode: FileDialog.SaveFile
+        objectName: "exportDialog"
+        title: qsTr("Export Image")
+        fileMode: FileChooser.SaveFile
+        folderKey: "exports"
         nameFilters: [qsTr("PNG (*.png)"), qsTr("JPEG (*.jpg *.jpeg)")]
-        defaultSuffix: "png"
+        suggestedName: exportName()
         onAccepted: editor.exportImage(selectedFile, window.jpegQuality, true)
     }
-    FileDialog {
+    FileChooser {
         id: exportGridDialog
-        fileMode: FileDialog.SaveFile
+        objectName: "exportGridDialog"
+        title: qsTr("Export Grid")
+        fileMode: FileChooser.SaveFile
+        folderKey: "exports"
         nameFilters: [qsTr("PNG (*.png)")]
-        defaultSuffix: "png"
+        suggestedName: qsTr("grid.png")
         onAccepted: editor.exportGrid(selectedFile)
     }
     PreferencesDialog { id: prefs; editor: editor; mainWindow: window; anchors.centerIn: parent }

@@ -1,7 +1,7 @@
 import QtQuick
 import QtQuick.Controls
 import QtQuick.Layouts
-import QtQuick.Dialogs
+import LatentStudio
 
 // The model manager (File > Models…): the installed models (Open) and the catalogue of public
 // models (Download, Cancel, Resume), imports of a model file, and what went wrong in words.
@@ -130,7 +130,7 @@ Dialog {
                 text: qsTr("Import a file…")
                 onClicked: importFileDialog.open()
             }
-            BusyIndicator { running: !!root.store && root.store.busy; visible: running; Layout.preferredHeight: 28 }
+            WorkingIndicator { running: !!root.store && root.store.busy }
             Label {
                 Layout.fillWidth: true
                 text: root.store ? qsTr("Model folder: %1").arg(root.store.modelsDir) : ""
@@ -140,8 +140,10 @@ Dialog {
         }
     }
 
-    FileDialog {
+    FileChooser {
         id: importFileDialog
+        objectName: "importModelFileDialog"
+        folderKey: "models"
         title: qsTr("Import a model file")
         nameFilters: [qsTr("Models (*.pt *.pth *.pkl *.safetensors)"), qsTr("All files (*)")]
         onAccepted: importDialog.ask(selectedFile)

@@ -89,7 +89,7 @@ Frame {
             objectName: "detailLabel"
             Layout.fillWidth: true
             opacity: 0.75
-            elide: Text.ElideRight
+            wrapMode: Text.WordWrap  // a licence's name is read whole, not cut off
             textFormat: Text.StyledText
             text: [root.resolution > 0 ? qsTr("%1 px").arg(root.resolution) : "",
                    root.sizeText,

@@ -11,15 +11,32 @@ GroupBox {
     property var canvasView  // the brush settings live on the canvas
     title: qsTr("Photo")
 
+    // Once inverted the panel keeps to what editing needs (so that the edit list keeps its
+    // room); "Details" shows the inversion's settings and its loss chart again.
+    readonly property bool detailed: root.editor.photoStage === "crop" || detailsButton.checked
+
     ColumnLayout {
         anchors.fill: parent
         spacing: 4
-        Label {
+        RowLayout {
             Layout.fillWidth: true
-            elide: Text.ElideMiddle
-            font.bold: true
-            text: root.editor.photoName + (root.editor.photoSize.width > 0
-                  ? qsTr("  %1 × %2").arg(root.editor.photoSize.width).arg(root.editor.photoSize.height) : "")
+            Label {
+                Layout.fillWidth: true
+                elide: Text.ElideMiddle
+                font.bold: true
+                text: root.editor.photoName + (root.editor.photoSize.width > 0
+                      ? qsTr("  %1 × %2").arg(root.editor.photoSize.width).arg(root.editor.photoSize.height) : "")
+            }
+            ToolButton {
+                id: detailsButton
+                objectName: "photoDetailsButton"
+                visible: root.editor.photoStage === "edit"
+                checkable: true
+                focusPolicy: Qt.TabFocus
+                text: checked ? qsTr("Less") : qsTr("Details")
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("The inversion's settings and its loss per step")
+            }
         }
         Label {
             objectName: "photoNote"
@@ -43,6 +60,7 @@ GroupBox {
             text: qsTr("Drag inside the box to move it, a corner to resize it.")
         }
         RowLayout {
+            visible: root.detailed
             Label { text: qsTr("Inversion") }
             ComboBox {
                 id: presetBox
@@ -98,7 +116,7 @@ GroupBox {
         // whether more steps would still help.
         LineChart {
             objectName: "lossChart"
-            visible: root.editor.invertLosses.length > 1
+            visible: root.editor.invertLosses.length > 1 && (root.editor.inverting || root.detailed)
             Layout.fillWidth: true
             Layout.preferredHeight: 80
             values: root.editor.invertLosses
@@ -134,7 +152,9 @@ GroupBox {
                 }
                 Button { text: qsTr("Clear"); enabled: root.editor.hasMask; onClicked: root.editor.clearMask() }
             }
+            // The brush's settings while a brush or the eraser is in hand.
             GridLayout {
+                visible: root.canvasView.tool !== ""
                 columns: 3
                 Label { text: qsTr("Size [ ]") }
                 Slider { Layout.fillWidth: true; from: 1; to: Math.max(8, root.editor.resolution / 2); value: root.canvasView.brushSize; onMoved: root.canvasView.brushSize = value }

@@ -1,0 +1,359 @@
+// Every dialog of the editor, opened in the real window as a user opens it (shortcuts and
+// menus), on the machine's own Qt: a QML module or plugin missing from the install script
+// fails here. Then a new user's road through the file dialogs: open a photo by typing its
+// name, invert, fill, export to a typed name (relative and absolute), overwrite (asked),
+// save the session and open it again.
+#include <gtest/gtest.h>
+#include <QAbstractButton>
+#include <QApplication>
+#include <QDialogButtonBox>
+#include <QDir>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPainter>
+#include <QPushButton>
+#include <QSettings>
+#include <QTemporaryDir>
+#include <QTimer>
+
+#include "editor_controller.h"
+#include "ui_test_support.h"
+
+namespace ls::ui {
+namespace {
+
+using test::find_item;
+using test::wait_for;
+
+// The file dialog on screen, or null.
+QFileDialog* shown_file_dialog() {
+    for (QWidget* w : QApplication::topLevelWidgets()) {
+        if (auto* d = qobject_cast<QFileDialog*>(w); d && d->isVisible()) return d;
+    }
+    return nullptr;
+}
+
+QAbstractButton* accept_button(QFileDialog* d) {
+    auto* box = d->findChild<QDialogButtonBox*>(QStringLiteral("buttonBox"));
+    if (!box) return nullptr;
+    return box->button(d->acceptMode() == QFileDialog::AcceptSave ? QDialogButtonBox::Save
+                                                                   : QDialogButtonBox::Open);
+}
+
+QLineEdit* name_field(QFileDialog* d) {
+    return d->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"));
+}
+
+// Types `name` as a user does (replacing what is selected, or everything with `replace_all`)
+// and clicks the dialog's Save or Open button with the mouse.
+void type_and_accept(QFileDialog* d, const QString& name, bool replace_all) {
+    QLineEdit* field = name_field(d);
+    ASSERT_TRUE(field);
+    if (replace_all) field->selectAll();
+    QTest::keyClicks(field, name);
+    QAbstractButton* button = accept_button(d);
+    ASSERT_TRUE(button);
+    QTest::mouseClick(button, Qt::LeftButton);
+}
+
+// Answers the next message box (the overwrite question) with `answer`; `*asked` tells whether
+// one came. The box runs its own event loop inside the click, hence the timer.
+void answer_next_message_box(QMessageBox::StandardButton answer, bool* asked) {
+    QTimer::singleShot(50, [answer, asked] {
+        QMessageBox* box = nullptr;
+        wait_for(
+            [&] {
+                box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget());
+                return box != nullptr;
+            },
+            5000);
+        if (!box) return;
+        *asked = true;
+        QTest::mouseClick(box->button(answer), Qt::LeftButton);
+    });
+}
+
+class DialogWindow : public test::WindowTest {
+  protected:
+    void SetUp() override {
+        test::WindowTest::SetUp();
+        window->requestActivate();
+        if (!QTest::qWaitForWindowActive(window)) qWarning("the window is not active");
+    }
+    void TearDown() override {
+        if (QFileDialog* d = shown_file_dialog()) d->reject();
+        test::WindowTest::TearDown();
+    }
+    // Presses the shortcut and waits for a file dialog; null when none came.
+    QFileDialog* open_with(int key, Qt::KeyboardModifiers mods) {
+        QTest::keyClick(window, Qt::Key(key), mods);
+        wait_for([] { return shown_file_dialog() != nullptr; }, 5000);
+        return shown_file_dialog();
+    }
+    // Every dialog starts in `folder` (the dialogs remember their folders in the settings).
+    void start_dialogs_in(const QString& folder) {
+        for (const char* key : {"sessions", "photos", "codes", "directions", "models", "exports"})
+            QSettings().setValue(QStringLiteral("dialogs/%1/folder").arg(key), folder);
+    }
+    bool settled() {
+        return wait_for([&] {
+            return !editor->property("inverting").toBool() &&
+                   !editor->property("photoBusy").toBool() &&
+                   !editor->property("exporting").toBool() &&
+                   editor->property("shownGeneration") == editor->property("requestedGeneration");
+        });
+    }
+    QString status() { return editor->property("status").toString(); }
+};
+
+TEST_F(DialogWindow, EveryFileDialogOpensFromItsShortcutWithItsTitleAndButton) {
+    struct Case {
+        int key;
+        Qt::KeyboardModifiers mods;
+        QString title;
+        bool save;
+    };
+    const Qt::KeyboardModifiers ctrl = Qt::ControlModifier;
+    const Qt::KeyboardModifiers ctrl_shift = Qt::ControlModifier | Qt::ShiftModifier;
+    const std::vector<Case> cases = {
+        {Qt::Key_O, ctrl_shift, "Open Photo", false},   {Qt::Key_O, ctrl, "Open Session", false},
+        {Qt::Key_D, ctrl, "Add Direction", false},      {Qt::Key_M, ctrl, "Open Model", false},
+        {Qt::Key_S, ctrl_shift, "Save Session", true},  {Qt::Key_S, ctrl, "Save Session", true},
+        {Qt::Key_E, ctrl, "Export Image", true},
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.title.toStdString());
+        QFileDialog* d = open_with(c.key, c.mods);
+        ASSERT_TRUE(d) << "no dialog";
+        EXPECT_EQ(d->windowTitle(), c.title);
+        EXPECT_EQ(d->acceptMode(), c.save ? QFileDialog::AcceptSave : QFileDialog::AcceptOpen);
+        QAbstractButton* button = accept_button(d);
+        ASSERT_TRUE(button);
+        EXPECT_EQ(button->text().remove('&'), c.save ? "Save" : "Open");
+        if (c.save) {
+            // The name field has the keyboard, its base name selected (typing replaces it).
+            QLineEdit* field = name_field(d);
+            ASSERT_TRUE(field);
+            EXPECT_TRUE(field->hasFocus());
+            EXPECT_FALSE(field->text().isEmpty());
+            EXPECT_EQ(field->selectedText(), QFileInfo(field->text()).completeBaseName());
+        }
+        d->reject();
+        ASSERT_TRUE(wait_for([] { return shown_file_dialog() == nullptr; }, 5000));
+    }
+    // The dialogs with no shortcut of their own: codes, the library's, the model import.
+    for (const char* name : {"openCodeDialog", "openZDialog", "exportDirectionDialog",
+                             "importDirectionDialog", "importModelFileDialog"}) {
+        SCOPED_TRACE(name);
+        QObject* chooser = window->findChild<QObject*>(name);
+        ASSERT_TRUE(chooser);
+        QMetaObject::invokeMethod(chooser, "open");
+        ASSERT_TRUE(wait_for([] { return shown_file_dialog() != nullptr; }, 5000));
+        EXPECT_FALSE(shown_file_dialog()->windowTitle().isEmpty());
+        shown_file_dialog()->reject();
+        ASSERT_TRUE(wait_for([] { return shown_file_dialog() == nullptr; }, 5000));
+    }
+}
+
+TEST_F(DialogWindow, TheModelManagerAndTheClosePromptOpenAndClose) {
+    QObject* manager = window->findChild<QObject*>("modelManager");
+    ASSERT_TRUE(manager);
+    QTest::keyClick(window, Qt::Key_M, Qt::ControlModifier | Qt::ShiftModifier);
+    ASSERT_TRUE(wait_for([&] { return manager->property("opened").toBool(); }, 5000));
+    QTest::qWait(200);
+    screenshot("dialogs-model-manager.png");
+    QMetaObject::invokeMethod(manager, "close");
+    ASSERT_TRUE(wait_for([&] { return !manager->property("visible").toBool(); }, 5000));
+
+    // A change, then closing the window: the prompt asks, Cancel keeps the window.
+    editor->setTruncation(0.5, true);
+    ASSERT_TRUE(editor->dirty());
+    QObject* prompt = window->findChild<QObject*>("closeDialog");
+    ASSERT_TRUE(prompt);
+    window->close();
+    ASSERT_TRUE(wait_for([&] { return prompt->property("opened").toBool(); }, 5000));
+    screenshot("dialogs-close-prompt.png");
+    QMetaObject::invokeMethod(prompt, "reject");
+    ASSERT_TRUE(wait_for([&] { return !prompt->property("visible").toBool(); }, 5000));
+    EXPECT_TRUE(window->isVisible());
+}
+
+TEST_F(DialogWindow, SaveDialogsTakeRelativeAndAbsoluteNamesAndAskBeforeOverwriting) {
+    QTemporaryDir dir, other;
+    start_dialogs_in(dir.path());
+
+    // A relative name in the dialog's folder, the filter's extension added.
+    QFileDialog* d = open_with(Qt::Key_S, Qt::ControlModifier | Qt::ShiftModifier);
+    ASSERT_TRUE(d);
+    type_and_accept(d, QStringLiteral("portrait"), false);
+    const QString session = QDir(dir.path()).filePath("portrait.json");
+    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(session); }, 10000)) << status().toStdString();
+    EXPECT_FALSE(editor->dirty());
+    EXPECT_TRUE(window->title().startsWith("portrait.json")) << window->title().toStdString();
+
+    // An absolute name in another folder: written there, not glued onto the current folder.
+    const QString exported = QDir(other.path()).filePath("face.png");
+    d = open_with(Qt::Key_E, Qt::ControlModifier);
+    ASSERT_TRUE(d);
+    type_and_accept(d, exported, true);
+    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(exported); }, 10000)) << status().toStdString();
+    ASSERT_TRUE(settled());
+    const QByteArray first = [&] {
+        QFile f(exported);
+        return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+    }();
+
+    // The same name again: the dialog asks; "No" writes nothing and keeps the dialog open.
+    editor->setTruncation(0.3, true);
+    ASSERT_TRUE(settled());
+    d = open_with(Qt::Key_E, Qt::ControlModifier);
+    ASSERT_TRUE(d);
+    bool asked = false;
+    answer_next_message_box(QMessageBox::No, &asked);
+    type_and_accept(d, exported, true);
+    EXPECT_TRUE(asked) << "no question before overwriting";
+    QTest::qWait(300);
+    EXPECT_TRUE(shown_file_dialog()) << "the dialog stays after No";
+    QFile unchanged(exported);
+    ASSERT_TRUE(unchanged.open(QIODevice::ReadOnly));
+    EXPECT_EQ(unchanged.readAll(), first);
+    unchanged.close();
+    // "Yes" replaces it.
+    asked = false;
+    answer_next_message_box(QMessageBox::Yes, &asked);
+    QTest::mouseClick(accept_button(shown_file_dialog()), Qt::LeftButton);
+    EXPECT_TRUE(asked);
+    ASSERT_TRUE(wait_for([&] {
+        QFile f(exported);
+        return f.open(QIODevice::ReadOnly) && f.readAll() != first && !editor->exporting();
+    }, 10000)) << status().toStdString();
+
+    // The JPEG filter gives ".jpg" to a name typed without one.
+    d = open_with(Qt::Key_E, Qt::ControlModifier);
+    ASSERT_TRUE(d);
+    d->selectNameFilter(d->nameFilters().value(1));
+    Q_EMIT d->filterSelected(d->nameFilters().value(1));
+    type_and_accept(d, QDir(other.path()).filePath("small"), true);
+    EXPECT_TRUE(wait_for([&] { return QFileInfo::exists(QDir(other.path()).filePath("small.jpg")); },
+                         10000))
+        << status().toStdString();
+    ASSERT_TRUE(settled());
+}
+
+TEST_F(DialogWindow, ANewUserOpensAPhotoInvertsFillsExportsSavesAndReopens) {
+    QTemporaryDir dir;
+    start_dialogs_in(dir.path());
+    // A photo: a face-less gradient (the placeholder model draws no faces either).
+    QImage photo(120, 90, QImage::Format_RGB888);
+    for (int y = 0; y < photo.height(); ++y)
+        for (int x = 0; x < photo.width(); ++x) photo.setPixelColor(x, y, QColor(2 * x, 2 * y, 90));
+    const QString photo_path = QDir(dir.path()).filePath("holiday.png");
+    ASSERT_TRUE(photo.save(photo_path));
+    editor->setProperty("invertStepsOverride", 4);
+
+    // Open it by its name, typed into the dialog.
+    QFileDialog* d = open_with(Qt::Key_O, Qt::ControlModifier | Qt::ShiftModifier);
+    ASSERT_TRUE(d);
+    type_and_accept(d, QStringLiteral("holiday.png"), true);
+    ASSERT_TRUE(wait_for([&] { return editor->has_photo(); }, 10000)) << status().toStdString();
+    ASSERT_TRUE(settled());
+    screenshot("dialogs-1-photo.png");
+
+    // Invert (Ctrl+I), paint a mask, fill (Ctrl+Shift+F).
+    QTest::keyClick(window, Qt::Key_I, Qt::ControlModifier);
+    ASSERT_TRUE(wait_for([&] { return editor->inverting(); }, 5000));
+    ASSERT_TRUE(settled()) << status().toStdString();
+    ASSERT_EQ(editor->photo_stage(), "edit");
+    const int side = editor->resolution();
+    QImage mask(side, side, QImage::Format_Grayscale8);
+    mask.fill(0);
+    QPainter(&mask).fillRect(side / 4, side / 4, side / 2, side / 4, Qt::white);
+    editor->setMask(mask, QStringLiteral("Brush"));
+    QTest::keyClick(window, Qt::Key_F, Qt::ControlModifier | Qt::ShiftModifier);
+    ASSERT_TRUE(wait_for([&] { return editor->inverting(); }, 5000));
+    ASSERT_TRUE(settled()) << status().toStdString();
+    EXPECT_TRUE(editor->has_fill());
+    // The fill's result shows, not the red mask over it.
+    QQuickItem* canvas = find_item(window->contentItem(), "imageCanvas");
+    ASSERT_TRUE(canvas);
+    EXPECT_FALSE(canvas->property("maskVisible").toBool());
+    screenshot("dialogs-2-filled.png");
+
+    // Export to a typed name, save the session, open it again through the dialogs.
+    d = open_with(Qt::Key_E, Qt::ControlModifier);
+    ASSERT_TRUE(d);
+    EXPECT_EQ(name_field(d)->text(), "holiday-edited.png");
+    type_and_accept(d, QString(), false);  // the proposed name as it is
+    const QString exported = QDir(dir.path()).filePath("holiday-edited.png");
+    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(exported) && !editor->exporting(); }, 20000))
+        << status().toStdString();
+    EXPECT_EQ(QImage(exported).size(), photo.size()) << "the whole photo is exported";
+
+    d = open_with(Qt::Key_S, Qt::ControlModifier);
+    ASSERT_TRUE(d);
+    type_and_accept(d, QStringLiteral("holiday"), false);
+    const QString session = QDir(dir.path()).filePath("holiday.json");
+    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(session); }, 10000)) << status().toStdString();
+    const QImage shown = editor->view_image();
+
+    editor->closePhoto();
+    ASSERT_FALSE(editor->has_photo());
+    d = open_with(Qt::Key_O, Qt::ControlModifier);
+    ASSERT_TRUE(d);
+    type_and_accept(d, session, true);
+    ASSERT_TRUE(wait_for([&] { return editor->has_photo(); }, 10000)) << status().toStdString();
+    ASSERT_TRUE(settled());
+    EXPECT_EQ(editor->photo_stage(), "edit");
+    EXPECT_EQ(editor->view_image().convertToFormat(QImage::Format_RGB888),
+              shown.convertToFormat(QImage::Format_RGB888))
+        << "the reopened session shows what was saved";
+    screenshot("dialogs-3-reopened.png");
+}
+
+TEST_F(DialogWindow, AMaskBelongsToItsPhotoAndSamplesDoNotEnterAPhoto) {
+    QTemporaryDir dir;
+    QImage photo(80, 80, QImage::Format_RGB888);
+    photo.fill(QColor(120, 90, 60));
+    const QString a = QDir(dir.path()).filePath("a.png"), b = QDir(dir.path()).filePath("b.png");
+    ASSERT_TRUE(photo.save(a));
+    photo.fill(QColor(40, 60, 160));
+    ASSERT_TRUE(photo.save(b));
+    editor->setProperty("invertStepsOverride", 2);
+    editor->openPhoto(QUrl::fromLocalFile(a));
+    ASSERT_TRUE(wait_for([&] { return editor->has_photo(); }, 10000));
+    editor->invertPhoto();
+    ASSERT_TRUE(wait_for([&] { return editor->inverting(); }, 5000));
+    ASSERT_TRUE(settled());
+    QImage mask(editor->resolution(), editor->resolution(), QImage::Format_Grayscale8);
+    mask.fill(255);
+    editor->setMask(mask, QStringLiteral("Brush"));
+    ASSERT_TRUE(editor->has_mask());
+
+    // R with a photo open: refused with a word, the photo's code stays.
+    const QVariant seed = editor->property("seed");
+    const QString before = status();
+    QTest::keyClick(window, Qt::Key_R);
+    QTest::qWait(200);
+    EXPECT_TRUE(editor->has_photo());
+    EXPECT_EQ(editor->property("seed"), seed);
+    EXPECT_NE(status(), before);
+    EXPECT_TRUE(status().contains("Close Photo")) << status().toStdString();
+
+    // Another photo: the first one's mask is gone.
+    editor->openPhoto(QUrl::fromLocalFile(b));
+    ASSERT_TRUE(wait_for([&] { return editor->photo_name() == "b.png"; }, 10000));
+    ASSERT_TRUE(settled());
+    EXPECT_FALSE(editor->has_mask());
+
+    // Closing the photo (Ctrl+W), then R draws a sample.
+    QTest::keyClick(window, Qt::Key_W, Qt::ControlModifier);
+    ASSERT_TRUE(wait_for([&] { return !editor->has_photo(); }, 5000));
+    QTest::keyClick(window, Qt::Key_R);
+    ASSERT_TRUE(wait_for([&] { return editor->property("seed").toInt() >= 0; }, 10000));
+}
+
+}  // namespace
+}  // namespace ls::ui
