@@ -19,6 +19,9 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
+#include <functional>
+#include <string>
+
 #include "editor_controller.h"
 #include "ui_test_support.h"
 
@@ -353,6 +356,52 @@ TEST_F(DialogWindow, AMaskBelongsToItsPhotoAndSamplesDoNotEnterAPhoto) {
     ASSERT_TRUE(wait_for([&] { return !editor->has_photo(); }, 5000));
     QTest::keyClick(window, Qt::Key_R);
     ASSERT_TRUE(wait_for([&] { return editor->property("seed").toInt() >= 0; }, 10000));
+}
+
+
+TEST_F(DialogWindow, ShortcutsStillWorkAfterUsingAControl) {
+    // A layer drop-down used with the mouse, then Ctrl+G: the compare view opens, for the
+    // row whose drop-down was used, and the banner names it.
+    QList<QQuickItem*> combos;
+    test::find_items(window->contentItem(), QStringLiteral("presetCombo"), &combos);
+    ASSERT_GE(combos.size(), 2);
+    QQuickItem* combo = combos[1];
+    test::click(window, combo);
+    QTest::qWait(300);
+    // The drop-down's "Coarse" entry, clicked.
+    std::function<QQuickItem*(QQuickItem*)> entry = [&](QQuickItem* item) -> QQuickItem* {
+        if (item->isVisible() && item->property("text").toString() == "Coarse" &&
+            item->property("highlighted").isValid())
+            return item;
+        for (QQuickItem* child : item->childItems())
+            if (QQuickItem* found = entry(child)) return found;
+        return nullptr;
+    };
+    QQuickItem* coarse = entry(window->contentItem());
+    ASSERT_TRUE(coarse) << "the drop-down did not open";
+    test::click(window, coarse);
+    QTest::qWait(300);
+    QQuickItem* list = find_item(window->contentItem(), "editList");
+    ASSERT_TRUE(list);
+    EXPECT_EQ(list->property("currentIndex").toInt(), 1) << "the row used is the selected one";
+    QTest::keyClick(window, Qt::Key_G, Qt::ControlModifier);
+    ASSERT_TRUE(wait_for([&] { return editor->compare_active(); }, 5000)) << "Ctrl+G was swallowed";
+    EXPECT_EQ(editor->compare_row(), 1);
+    QTest::keyClick(window, Qt::Key_G, Qt::ControlModifier);
+    ASSERT_TRUE(wait_for([&] { return !editor->compare_active(); }, 5000));
+
+    // A seed typed into the seed box and entered, then R: a random sample.
+    QQuickItem* seed_box = find_item(window->contentItem(), "seedBox");
+    ASSERT_TRUE(seed_box);
+    test::click(window, seed_box);
+    QTest::keyClick(window, Qt::Key_A, Qt::ControlModifier);
+    for (char c : std::string("1234567")) QTest::keyClick(window, c);
+    QTest::keyClick(window, Qt::Key_Return);
+    ASSERT_TRUE(wait_for([&] { return editor->property("seed").toInt() == 1234567; }, 10000));
+    EXPECT_EQ(seed_box->property("displayText").toString(), "1234567") << "no thousands separator";
+    QTest::keyClick(window, Qt::Key_R);
+    ASSERT_TRUE(wait_for([&] { return editor->property("seed").toInt() != 1234567; }, 10000))
+        << "R was swallowed by the seed box";
 }
 
 }  // namespace

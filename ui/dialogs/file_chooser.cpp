@@ -87,8 +87,13 @@ void FileChooser::open() {
     dialog_ = dialog;
 
     dialog->winId();  // creates the native window, so that it can be placed over its owner
-    if (QWindow* owner = owner_window(this); owner && dialog->windowHandle())
-        dialog->windowHandle()->setTransientParent(owner);
+    QPointer<QWindow> owner = owner_window(this);
+    if (owner && dialog->windowHandle()) dialog->windowHandle()->setTransientParent(owner);
+    // The editor's window has the keyboard again once the dialog is gone (its shortcuts work
+    // only in the active window; not every window manager gives it back).
+    connect(dialog, &QDialog::finished, this, [owner] {
+        if (owner) owner->requestActivate();
+    });
     dialog->open();
     // As desktop save dialogs do: the name field has the keyboard, its base name selected.
     if (auto* name = dialog->findChild<QLineEdit*>(QStringLiteral("fileNameEdit"))) {

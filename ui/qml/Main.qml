@@ -526,6 +526,10 @@ ApplicationWindow {
         x: (window.width - width) / 2
         y: window.height - height - 60
         padding: 12
+        // No close on Escape: a popup that closes on Escape blocks the window's shortcuts while
+        // it shows (Qt Quick Controls), and a message must not take the keyboard for 6 s.
+        closePolicy: Popup.NoAutoClose
+        TapHandler { onTapped: errorPopup.close() }
         background: Rectangle { color: "#b3261e"; radius: 6 }
         Label { id: errorLabel; color: "white"; wrapMode: Text.WordWrap; width: Math.min(implicitWidth, window.width * 0.7) }
         Timer { id: errorTimer; interval: 6000; onTriggered: errorPopup.close() }
