@@ -18,7 +18,7 @@ TestCase {
         Rectangle { width: 1; height: 1; color: "black" }
         Rectangle { width: 1; height: 1; color: "white" }
     }
-    ImageCanvas { id: pairCanvas; x: 0; y: 300; width: 200; height: 100 }
+    ImageCanvas { id: pairCanvas; x: 0; y: 0; z: 1; width: 200; height: 100 }
 
     function initTestCase() {
         let done = false

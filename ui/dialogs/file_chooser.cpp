@@ -45,6 +45,8 @@ QString FileChooser::settings_key() const {
 }
 
 QString FileChooser::start_folder() const {
+    if (current_folder_.isLocalFile() && QFileInfo(current_folder_.toLocalFile()).isDir())
+        return current_folder_.toLocalFile();
     const QString saved = QSettings().value(settings_key()).toString();
     if (!saved.isEmpty() && QFileInfo(saved).isDir()) return saved;
     const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
@@ -109,7 +111,8 @@ void FileChooser::close() {
 
 void FileChooser::on_accepted(const QString& path) {
     if (path.isEmpty()) return;
-    QSettings().setValue(settings_key(), QFileInfo(path).absolutePath());
+    current_folder_ = QUrl::fromLocalFile(QFileInfo(path).absolutePath());
+    QSettings().setValue(settings_key(), current_folder_.toLocalFile());
     selected_file_ = QUrl::fromLocalFile(path);
     Q_EMIT selectedFileChanged();
     Q_EMIT accepted();

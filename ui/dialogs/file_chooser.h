@@ -30,6 +30,8 @@ class FileChooser : public QObject {
     // Dialogs with the same key share the folder they were last accepted in (remembered
     // across runs); empty: the dialog's own objectName.
     Q_PROPERTY(QString folderKey MEMBER folder_key_ NOTIFY settingsChanged)
+    // The folder the dialog opens in; set when a file is chosen. Empty: the remembered one.
+    Q_PROPERTY(QUrl currentFolder MEMBER current_folder_ NOTIFY settingsChanged)
     Q_PROPERTY(QUrl selectedFile READ selected_file NOTIFY selectedFileChanged)
     Q_PROPERTY(bool visible READ visible NOTIFY visibleChanged)
 
@@ -67,6 +69,7 @@ class FileChooser : public QObject {
     FileMode file_mode_ = OpenFile;
     QString suggested_name_;
     QString folder_key_;
+    QUrl current_folder_;
     QUrl selected_file_;
     QPointer<QFileDialog> dialog_;
 };

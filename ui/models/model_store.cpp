@@ -41,9 +41,15 @@ QString without_cli_advice(QString detail) {
     return detail;
 }
 
+qint64 bytes_on_disk(const fs::path& path) {
+    std::error_code ec;
+    const auto size = fs::file_size(path, ec);  // follows a link to the user's own file
+    return ec ? -1 : static_cast<qint64>(size);
+}
+
 // What a model takes: every file of its folder (the generator and what the manifest adds:
 // encoder, classifier, directions), a linked file counted at its own size.
-qint64 bytes_on_disk(const fs::path& folder) {
+qint64 folder_bytes(const fs::path& folder) {
     std::error_code ec;
     qint64 total = 0;
     for (fs::recursive_directory_iterator it(folder, ec), end; !ec && it != end; it.increment(ec)) {
@@ -112,7 +118,7 @@ std::vector<ModelRow> ModelStore::installed_rows() const {
         r.path = qstr((fs::path(m.folder) / "manifest.json").string());
         r.shipped = shipped;
         r.link = m.link;
-        const qint64 size = bytes_on_disk(fs::path(m.folder));
+        const qint64 size = folder_bytes(fs::path(m.folder));
         r.sizeText = size >= 0 ? bytes_text(size) : tr("size unknown");
         if (const store::CatalogEntry* e = entry(r.name); e && !shipped) {
             r.description = qstr(e->description);
