@@ -52,7 +52,8 @@ int main(int argc, char** argv) {
     // The compare grid of the first edit.
     editor->set_compare_row(0);
     editor->setProperty("compareActive", true);
-    const double grid_ms = time_until([&] { return editor->has_compare_image() && !editor->compare_busy(); });
+    const double grid_ms =
+        time_until([&] { return editor->has_compare_image() && !editor->compare_busy(); });
     editor->setProperty("compareActive", false);
     QTest::qWait(300);
 
@@ -63,14 +64,18 @@ int main(int argc, char** argv) {
     t.start();
     editor->discover(QStringLiteral("sefa"), 0, -1, 5, 0);
     ls::ui::DirectionListModel* candidates = editor->candidates();
-    const double discover_ms = time_until([&] { return !editor->discovering() && candidates->rowCount() == 5; });
+    const double discover_ms =
+        time_until([&] { return !editor->discovering() && candidates->rowCount() == 5; });
     double first_strip_ms = 0;
     const double strips_ms = time_until([&] {
-        int done = 0;
-        for (const auto& item : candidates->items()) done += item.strip.isNull() ? 0 : 1;
-        if (done > 0 && first_strip_ms == 0) first_strip_ms = t.nsecsElapsed() / 1e6;
-        return done == 5;
-    }) + discover_ms;
+                                 int done = 0;
+                                 for (const auto& item : candidates->items())
+                                     done += item.strip.isNull() ? 0 : 1;
+                                 if (done > 0 && first_strip_ms == 0)
+                                     first_strip_ms = t.nsecsElapsed() / 1e6;
+                                 return done == 5;
+                             }) +
+                             discover_ms;
 
     std::printf(
         "{\n  \"platform\": \"%s\",\n  \"model\": \"%s\",\n  \"resolution\": %d,\n"

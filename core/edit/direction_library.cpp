@@ -87,7 +87,8 @@ LibraryEntry entry_fields(const json& j, int num_ws, const std::string& what) {
         e.low_end = ends[0].get<std::string>();
         e.high_end = ends[1].get<std::string>();
     }
-    if (j.contains("verified") && j["verified"].is_boolean()) e.verified = j["verified"].get<bool>();
+    if (j.contains("verified") && j["verified"].is_boolean())
+        e.verified = j["verified"].get<bool>();
     return e;
 }
 

@@ -43,7 +43,7 @@ QAbstractButton* accept_button(QFileDialog* d) {
     auto* box = d->findChild<QDialogButtonBox*>(QStringLiteral("buttonBox"));
     if (!box) return nullptr;
     return box->button(d->acceptMode() == QFileDialog::AcceptSave ? QDialogButtonBox::Save
-                                                                   : QDialogButtonBox::Open);
+                                                                  : QDialogButtonBox::Open);
 }
 
 QLineEdit* name_field(QFileDialog* d) {
@@ -139,9 +139,9 @@ TEST_F(DialogWindow, EveryFileDialogOpensFromItsShortcutWithItsTitleAndButton) {
     const Qt::KeyboardModifiers ctrl = Qt::ControlModifier;
     const Qt::KeyboardModifiers ctrl_shift = Qt::ControlModifier | Qt::ShiftModifier;
     const std::vector<Case> cases = {
-        {Qt::Key_O, ctrl_shift, "Open Photo", false},   {Qt::Key_O, ctrl, "Open Session", false},
-        {Qt::Key_D, ctrl, "Add Direction", false},      {Qt::Key_M, ctrl, "Open Model", false},
-        {Qt::Key_S, ctrl_shift, "Save Session", true},  {Qt::Key_S, ctrl, "Save Session", true},
+        {Qt::Key_O, ctrl_shift, "Open Photo", false},  {Qt::Key_O, ctrl, "Open Session", false},
+        {Qt::Key_D, ctrl, "Add Direction", false},     {Qt::Key_M, ctrl, "Open Model", false},
+        {Qt::Key_S, ctrl_shift, "Save Session", true}, {Qt::Key_S, ctrl, "Save Session", true},
         {Qt::Key_E, ctrl, "Export Image", true},
     };
     for (const Case& c : cases) {
@@ -210,7 +210,8 @@ TEST_F(DialogWindow, SaveDialogsTakeRelativeAndAbsoluteNamesAndAskBeforeOverwrit
     ASSERT_TRUE(d);
     type_and_accept(d, QStringLiteral("portrait"), false);
     const QString session = QDir(dir.path()).filePath("portrait.json");
-    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(session); }, 10000)) << status().toStdString();
+    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(session); }, 10000))
+        << status().toStdString();
     EXPECT_FALSE(editor->dirty());
     EXPECT_TRUE(window->title().startsWith("portrait.json")) << window->title().toStdString();
 
@@ -219,7 +220,8 @@ TEST_F(DialogWindow, SaveDialogsTakeRelativeAndAbsoluteNamesAndAskBeforeOverwrit
     d = open_with(Qt::Key_E, Qt::ControlModifier);
     ASSERT_TRUE(d);
     type_and_accept(d, exported, true);
-    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(exported); }, 10000)) << status().toStdString();
+    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(exported); }, 10000))
+        << status().toStdString();
     ASSERT_TRUE(settled());
     const QByteArray first = [&] {
         QFile f(exported);
@@ -246,10 +248,13 @@ TEST_F(DialogWindow, SaveDialogsTakeRelativeAndAbsoluteNamesAndAskBeforeOverwrit
     answer_next_message_box(QMessageBox::Yes, &asked);
     QTest::mouseClick(accept_button(shown_file_dialog()), Qt::LeftButton);
     EXPECT_TRUE(asked);
-    ASSERT_TRUE(wait_for([&] {
-        QFile f(exported);
-        return f.open(QIODevice::ReadOnly) && f.readAll() != first && !editor->exporting();
-    }, 10000)) << status().toStdString();
+    ASSERT_TRUE(wait_for(
+        [&] {
+            QFile f(exported);
+            return f.open(QIODevice::ReadOnly) && f.readAll() != first && !editor->exporting();
+        },
+        10000))
+        << status().toStdString();
 
     // The JPEG filter gives ".jpg" to a name typed without one.
     d = open_with(Qt::Key_E, Qt::ControlModifier);
@@ -257,8 +262,8 @@ TEST_F(DialogWindow, SaveDialogsTakeRelativeAndAbsoluteNamesAndAskBeforeOverwrit
     d->selectNameFilter(d->nameFilters().value(1));
     Q_EMIT d->filterSelected(d->nameFilters().value(1));
     type_and_accept(d, QDir(other.path()).filePath("small"), true);
-    EXPECT_TRUE(wait_for([&] { return QFileInfo::exists(QDir(other.path()).filePath("small.jpg")); },
-                         10000))
+    EXPECT_TRUE(wait_for(
+        [&] { return QFileInfo::exists(QDir(other.path()).filePath("small.jpg")); }, 10000))
         << status().toStdString();
     ASSERT_TRUE(settled());
 }
@@ -308,7 +313,8 @@ TEST_F(DialogWindow, ANewUserOpensAPhotoInvertsFillsExportsSavesAndReopens) {
     EXPECT_EQ(name_field(d)->text(), "holiday-edited.png");
     type_and_accept(d, QString(), false);  // the proposed name as it is
     const QString exported = QDir(dir.path()).filePath("holiday-edited.png");
-    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(exported) && !editor->exporting(); }, 20000))
+    ASSERT_TRUE(
+        wait_for([&] { return QFileInfo::exists(exported) && !editor->exporting(); }, 20000))
         << status().toStdString();
     EXPECT_EQ(QImage(exported).size(), photo.size()) << "the whole photo is exported";
 
@@ -316,7 +322,8 @@ TEST_F(DialogWindow, ANewUserOpensAPhotoInvertsFillsExportsSavesAndReopens) {
     ASSERT_TRUE(d);
     type_and_accept(d, QStringLiteral("holiday"), false);
     const QString session = QDir(dir.path()).filePath("holiday.json");
-    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(session); }, 10000)) << status().toStdString();
+    ASSERT_TRUE(wait_for([&] { return QFileInfo::exists(session); }, 10000))
+        << status().toStdString();
     const QImage shown = editor->view_image();
 
     editor->closePhoto();
@@ -375,7 +382,6 @@ TEST_F(DialogWindow, AMaskBelongsToItsPhotoAndSamplesDoNotEnterAPhoto) {
     ASSERT_TRUE(wait_for([&] { return editor->property("seed").toInt() >= 0; }, 10000));
 }
 
-
 TEST_F(DialogWindow, ShortcutsStillWorkAfterUsingAControl) {
     // A layer drop-down used with the mouse, then Ctrl+G: the compare view opens, for the
     // row whose drop-down was used, and the banner names it.
@@ -419,6 +425,33 @@ TEST_F(DialogWindow, ShortcutsStillWorkAfterUsingAControl) {
     QTest::keyClick(window, Qt::Key_R);
     ASSERT_TRUE(wait_for([&] { return editor->property("seed").toInt() != 1234567; }, 10000))
         << "R was swallowed by the seed box";
+}
+
+TEST_F(DialogWindow, MenusShowTheirShortcutsAndFitTheirEntries) {
+    std::function<QQuickItem*(QQuickItem*, const QString&)> by_text =
+        [&](QQuickItem* item, const QString& text) -> QQuickItem* {
+        if (item->isVisible() && item->property("text").toString() == text) return item;
+        for (QQuickItem* child : item->childItems())
+            if (QQuickItem* found = by_text(child, text)) return found;
+        return nullptr;
+    };
+    QQuickItem* view_menu = by_text(window->contentItem(), QStringLiteral("&View"));
+    ASSERT_TRUE(view_menu);
+    test::click(window, view_menu);
+    QTest::qWait(300);
+    screenshot("dialogs-view-menu.png");
+    QList<QQuickItem*> labels;
+    test::find_items(window->contentItem(), QStringLiteral("shortcutLabel"), &labels);
+    QStringList shown;
+    for (QQuickItem* l : labels) shown << l->property("text").toString();
+    EXPECT_TRUE(shown.contains("Ctrl+G")) << shown.join(", ").toStdString();
+    EXPECT_TRUE(shown.contains("Ctrl+0")) << shown.join(", ").toStdString();
+    // The longest entry is shown whole: its menu is at least as wide as it wants.
+    QQuickItem* compare =
+        by_text(window->contentItem(), QStringLiteral("&Compare Layers × Strengths"));
+    ASSERT_TRUE(compare);
+    EXPECT_GE(compare->width() + 0.5, compare->implicitWidth());
+    QTest::keyClick(window, Qt::Key_Escape);
 }
 
 }  // namespace

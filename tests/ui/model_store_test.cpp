@@ -112,7 +112,8 @@ TEST_F(ModelStoreTest, ListsTheShippedModelAndTheCatalogue) {
     // Its size is the whole folder's (generator, encoder, classifier, directions), not the
     // generator file's alone.
     qint64 folder_bytes = 0;
-    for (QDirIterator it(QFileInfo(shipped->path).path(), QDir::Files, QDirIterator::Subdirectories);
+    for (QDirIterator it(QFileInfo(shipped->path).path(), QDir::Files,
+                         QDirIterator::Subdirectories);
          it.hasNext();) {
         it.next();
         folder_bytes += it.fileInfo().size();

@@ -198,8 +198,9 @@ void EditorController::newSample(int seed) {
     // A sample in place of the photo's code would be composited into the photo: refuse, and
     // say how to leave the photo.
     if (photo_) {
-        report_error(tr("A photo is open: close it first (File > Close Photo, Ctrl+W) to draw "
-                        "samples"));
+        report_error(
+            tr("A photo is open: close it first (File > Close Photo, Ctrl+W) to draw "
+               "samples"));
         return;
     }
     requested_render_ = sample_generation_ = ++generation_;  // an image will follow

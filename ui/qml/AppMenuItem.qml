@@ -10,10 +10,10 @@ MenuItem {
     // "&Save Session" -> "Save Session" (a "&&" stays one "&").
     readonly property string plainText: text.replace(/&&/g, "\u0001").replace(/&/g, "").replace(/\u0001/g, "&")
     readonly property string shortcutText: action && action.shortcut ? String(action.shortcut) : ""
-    readonly property real indicatorPadding: checkable && indicator ? indicator.width + spacing : 0
+    // The text starts where the style puts it, beside a check box where there is one, so
+    // that checkable and plain entries line up.
     contentItem: RowLayout {
         spacing: 24
-        Item { implicitWidth: item.indicatorPadding }
         Label {
             Layout.fillWidth: true
             text: item.plainText
