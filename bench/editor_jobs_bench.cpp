@@ -6,12 +6,8 @@
 // Run (a real window, as a user has it): xvfb-run -a build/bench/editor_jobs_bench
 // or offscreen: QT_QPA_PLATFORM=offscreen build/bench/editor_jobs_bench
 #include <QApplication>
-#include <QDir>
 #include <QElapsedTimer>
-#include <QQmlApplicationEngine>
 #include <QQuickWindow>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
@@ -19,6 +15,7 @@
 
 #include "direction_list_model.h"
 #include "editor_controller.h"
+#include "editor_window.h"
 
 Q_IMPORT_QML_PLUGIN(LatentStudioPlugin)
 
@@ -36,17 +33,9 @@ double time_until(F done, int limit_ms = 600000) {
 
 int main(int argc, char** argv) {
     QApplication app(argc, argv);
-    QApplication::setOrganizationName(QStringLiteral("Latent Studio"));
-    QApplication::setApplicationName(QStringLiteral("Latent Studio"));
-    QStandardPaths::setTestModeEnabled(true);
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QSettings().clear();
-    QQmlApplicationEngine engine;
-    engine.addImportPath(QStringLiteral("qrc:/"));
-    engine.load(QUrl(QStringLiteral("qrc:/LatentStudio/qml/Main.qml")));
-    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-    auto* editor = window->findChild<ls::ui::EditorController*>("editor");
-    while (!(editor->ready() && editor->shown_generation() > 0)) QTest::qWait(1);
+    const ls::bench::EditorWindow opened = ls::bench::open_editor_window();
+    QQuickWindow* window = opened.window;
+    ls::ui::EditorController* editor = opened.editor;
     QTest::qWait(500);
 
     // The compare grid of the first edit.

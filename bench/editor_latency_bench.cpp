@@ -1,14 +1,10 @@
 // Benchmark (not a test): the editor's latency from a slider move to the new image on screen
 // while dragging continuously, and the time from start to a usable window. Prints JSON.
 // Run: build/bench/editor_latency_bench [--moves N] [--interval-ms MS]
-#include <QDir>
 #include <QElapsedTimer>
 #include <QGuiApplication>
 #include <QHash>
-#include <QQmlApplicationEngine>
 #include <QQuickWindow>
-#include <QSettings>
-#include <QStandardPaths>
 #include <QTest>
 #include <QtQml/QQmlExtensionPlugin>
 
@@ -17,6 +13,7 @@
 #include <vector>
 
 #include "editor_controller.h"
+#include "editor_window.h"
 
 Q_IMPORT_QML_PLUGIN(LatentStudioPlugin)
 
@@ -25,22 +22,14 @@ int main(int argc, char** argv) {
     since_start.start();
     if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
     QGuiApplication app(argc, argv);
-    QGuiApplication::setOrganizationName(QStringLiteral("Latent Studio"));
-    QGuiApplication::setApplicationName(QStringLiteral("Latent Studio"));
-    QStandardPaths::setTestModeEnabled(true);
-    QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)).removeRecursively();
-    QSettings().clear();
     int moves = 300, interval_ms = 16;
     for (int i = 1; i + 1 < argc; ++i) {
         if (QByteArray(argv[i]) == "--moves") moves = std::atoi(argv[i + 1]);
         if (QByteArray(argv[i]) == "--interval-ms") interval_ms = std::atoi(argv[i + 1]);
     }
-    QQmlApplicationEngine engine;
-    engine.addImportPath(QStringLiteral("qrc:/"));
-    engine.load(QUrl(QStringLiteral("qrc:/LatentStudio/qml/Main.qml")));
-    auto* window = qobject_cast<QQuickWindow*>(engine.rootObjects().first());
-    auto* editor = window->findChild<ls::ui::EditorController*>("editor");
-    while (!(editor->ready() && editor->shown_generation() > 0)) QTest::qWait(1);
+    const ls::bench::EditorWindow opened = ls::bench::open_editor_window();
+    QQuickWindow* window = opened.window;
+    ls::ui::EditorController* editor = opened.editor;
     const double startup_ms = since_start.nsecsElapsed() / 1e6;
 
     // Each move records when it was asked for; a frame shown reports the latency of the

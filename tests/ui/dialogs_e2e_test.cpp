@@ -19,7 +19,6 @@
 #include <QTemporaryDir>
 #include <QTimer>
 
-#include <functional>
 #include <string>
 
 #include "editor_controller.h"
@@ -392,15 +391,10 @@ TEST_F(DialogWindow, ShortcutsStillWorkAfterUsingAControl) {
     test::click(window, combo);
     QTest::qWait(300);
     // The drop-down's "Coarse" entry, clicked.
-    std::function<QQuickItem*(QQuickItem*)> entry = [&](QQuickItem* item) -> QQuickItem* {
-        if (item->isVisible() && item->property("text").toString() == "Coarse" &&
-            item->property("highlighted").isValid())
-            return item;
-        for (QQuickItem* child : item->childItems())
-            if (QQuickItem* found = entry(child)) return found;
-        return nullptr;
-    };
-    QQuickItem* coarse = entry(window->contentItem());
+    QQuickItem* coarse = test::find_item_if(window->contentItem(), [](QQuickItem* item) {
+        return item->property("text").toString() == "Coarse" &&
+               item->property("highlighted").isValid();
+    });
     ASSERT_TRUE(coarse) << "the drop-down did not open";
     test::click(window, coarse);
     QTest::qWait(300);
@@ -428,12 +422,9 @@ TEST_F(DialogWindow, ShortcutsStillWorkAfterUsingAControl) {
 }
 
 TEST_F(DialogWindow, MenusShowTheirShortcutsAndFitTheirEntries) {
-    std::function<QQuickItem*(QQuickItem*, const QString&)> by_text =
-        [&](QQuickItem* item, const QString& text) -> QQuickItem* {
-        if (item->isVisible() && item->property("text").toString() == text) return item;
-        for (QQuickItem* child : item->childItems())
-            if (QQuickItem* found = by_text(child, text)) return found;
-        return nullptr;
+    const auto by_text = [](QQuickItem* root, const QString& text) {
+        return test::find_item_if(
+            root, [&](QQuickItem* item) { return item->property("text").toString() == text; });
     };
     QQuickItem* view_menu = by_text(window->contentItem(), QStringLiteral("&View"));
     ASSERT_TRUE(view_menu);

@@ -126,6 +126,15 @@ inline void find_items(QQuickItem* item, const QString& name, QList<QQuickItem*>
     if (item->objectName() == name && item->isVisible()) out->append(item);
     for (QQuickItem* child : item->childItems()) find_items(child, name, out);
 }
+// The first visible item under `root` (itself included) for which `wanted` holds, or null:
+// for items with no objectName, such as a menu's or a drop-down's entries.
+template <typename Predicate>
+QQuickItem* find_item_if(QQuickItem* root, Predicate wanted) {
+    if (root->isVisible() && wanted(root)) return root;
+    for (QQuickItem* child : root->childItems())
+        if (QQuickItem* found = find_item_if(child, wanted)) return found;
+    return nullptr;
+}
 // The first visible item called `name` under `root`, or null.
 inline QQuickItem* find_item(QQuickItem* root, const QString& name) {
     QList<QQuickItem*> found;
