@@ -10,16 +10,18 @@ MenuItem {
     // "&Save Session" -> "Save Session" (a "&&" stays one "&").
     readonly property string plainText: text.replace(/&&/g, "\u0001").replace(/&/g, "").replace(/\u0001/g, "&")
     readonly property string shortcutText: action && action.shortcut ? String(action.shortcut) : ""
-    // The text starts where the style puts it, beside a check box where there is one, so
-    // that checkable and plain entries line up.
+    // Every entry leaves the check box's column free, so that checkable and plain entries line
+    // up and a check box never covers its text.
     contentItem: RowLayout {
-        spacing: 24
+        spacing: 0
+        Item { implicitWidth: item.indicator ? item.indicator.width + 6 : 0 }
         Label {
             Layout.fillWidth: true
             text: item.plainText
             color: item.enabled ? palette.windowText : palette.mid
             elide: Text.ElideNone
         }
+        Item { implicitWidth: 24 }
         Label {
             objectName: "shortcutLabel"
             visible: item.shortcutText !== ""
