@@ -428,5 +428,44 @@ TEST_F(EditorWindow, AThousandSliderChangesDoNotGrowMemory) {
     EXPECT_LT(growth, 0.05);
 }
 
+// Two editors at once: the second is not offered the first one's live autosave; an earlier
+// version's crashed session is offered and restored as it was.
+TEST_F(EditorWindow, AnEditorBesideIsNotOfferedThisOnesWorkButACrashedOneIsRestored) {
+    editor->setStrength(0, 1.5, true);
+    editor->setProperty("autosaveSeconds", 1);
+    const QDir data(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    QString autosave;
+    ASSERT_TRUE(wait_for(
+        [&] {
+            for (const QFileInfo& d :
+                 QDir(data.filePath("recovery")).entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot))
+                if (QFileInfo::exists(QDir(d.absoluteFilePath()).filePath("recovery.json")))
+                    autosave = QDir(d.absoluteFilePath()).filePath("recovery.json");
+            return !autosave.isEmpty();
+        },
+        10000));
+    {
+        EditorController beside;
+        EXPECT_FALSE(beside.property("recoveryAvailable").toBool());
+    }
+    EXPECT_TRUE(QFileInfo::exists(autosave)) << "the editor beside deleted this one's autosave";
+
+    // What an earlier version left after a crash: its autosave moved to recovery-previous/.
+    const QDir previous(data.filePath("recovery-previous"));
+    ASSERT_TRUE(QDir().mkpath(previous.path()));
+    for (const QFileInfo& f : QFileInfo(autosave).dir().entryInfoList(QDir::Files)) {
+        if (f.fileName() == "lock") continue;
+        ASSERT_TRUE(QFile::copy(f.absoluteFilePath(), previous.filePath(f.fileName())));
+    }
+    EditorController next;
+    ASSERT_TRUE(next.property("recoveryAvailable").toBool());
+    ASSERT_TRUE(wait_for([&] { return next.property("ready").toBool(); }));
+    next.restoreRecovery();
+    ASSERT_EQ(next.edits()->rows().size(), editor->edits()->rows().size());
+    EXPECT_EQ(next.edits()->rows().at(0).spec.strength, 1.5);
+    EXPECT_FALSE(next.property("recoveryAvailable").toBool());
+    EXPECT_TRUE(next.property("dirty").toBool()) << "restored work is saved nowhere yet";
+}
+
 }  // namespace
 }  // namespace ls::ui

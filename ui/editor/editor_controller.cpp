@@ -70,7 +70,12 @@ QString write_export(const std::function<QImage()>& render, const QString& recip
 
 }  // namespace
 
-EditorController::EditorController(QObject* parent) : QObject(parent) {
+EditorController::EditorController(QObject* parent)
+    : QObject(parent),
+      // The work of an editor that did not end cleanly is claimed here, before this one's
+      // first autosave.
+      recovery_(QDir(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation))
+                    .filePath(QStringLiteral("recovery"))) {
     QSettings settings;
     autosave_seconds_ = settings.value("autosaveSeconds", 5).toInt();
     invert_preset_ = settings.value("invertPreset", invert_preset_).toString();
@@ -78,12 +83,6 @@ EditorController::EditorController(QObject* parent) : QObject(parent) {
     paste_mode_ = settings.value("pasteMode", paste_mode_).toString();
     poisson_ = settings.value("poisson", false).toBool();
     yunet_model_ = settings.value("yunetModel").toString();
-    // A recovery file left by a session that did not end cleanly is moved aside, so that
-    // this session's autosave cannot overwrite it before the user chose to restore it.
-    if (QFileInfo::exists(recovery_path())) {
-        QDir(previous_recovery_dir()).removeRecursively();
-        QDir().rename(QFileInfo(recovery_path()).absolutePath(), previous_recovery_dir());
-    }
     inference_ = std::make_unique<InferenceThread>(std::make_unique<RenderEngine>());
     InferenceWorker* w = inference_->worker();
     connect(w, &InferenceWorker::model_loaded, this, &EditorController::on_model_loaded);
@@ -133,9 +132,9 @@ EditorController::EditorController(QObject* parent) : QObject(parent) {
 EditorController::~EditorController() {
     // An export under way is finished, not lost.
     export_watcher_.waitForFinished();
-    // A clean exit leaves no recovery file behind; the thread stops before the members go.
+    // The thread stops before the members go; then recovery_ removes this editor's autosave
+    // (a clean exit leaves no recovery file behind).
     inference_.reset();
-    QDir(QFileInfo(recovery_path()).absolutePath()).removeRecursively();
 }
 
 void EditorController::loadModel(const QUrl& file, const QString& device) {
@@ -600,34 +599,23 @@ void EditorController::set_autosave_seconds(int seconds) {
     Q_EMIT settingsChanged();
 }
 
-QString EditorController::recovery_path() const {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(dir).filePath(QStringLiteral("recovery/recovery.json"));
-}
-
-QString EditorController::previous_recovery_dir() const {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
-    return QDir(dir).filePath(QStringLiteral("recovery-previous"));
-}
-
 bool EditorController::recovery_available() const {
-    return QFileInfo::exists(QDir(previous_recovery_dir()).filePath("recovery.json"));
+    return !recovery_.orphan_path().isEmpty();
 }
 
 void EditorController::autosave() {
     if (!autosave_pending_ || !dirty() || state_.base.empty()) return;
     autosave_pending_ = false;
-    QDir().mkpath(QFileInfo(recovery_path()).absolutePath());
+    QDir().mkpath(QFileInfo(recovery_.autosave_path()).absolutePath());
     try {
-        save_session(recovery_path(), state_, model_, session_photo_or_none());
+        save_session(recovery_.autosave_path(), state_, model_, session_photo_or_none());
     } catch (const std::exception& e) {
         set_status(tr("Autosave failed: %1").arg(QString::fromUtf8(e.what())));
     }
 }
 
 void EditorController::restoreRecovery() {
-    const QString path = QDir(previous_recovery_dir()).filePath("recovery.json");
-    if (openSession(QUrl::fromLocalFile(path))) {
+    if (openSession(QUrl::fromLocalFile(recovery_.orphan_path()))) {
         session_url_.clear();
         undo_.resetClean();  // restored work is not saved anywhere yet
         Q_EMIT sessionChanged();
@@ -637,7 +625,7 @@ void EditorController::restoreRecovery() {
 }
 
 void EditorController::discardRecovery() {
-    QDir(previous_recovery_dir()).removeRecursively();
+    recovery_.discard_orphan();
     Q_EMIT recoveryChanged();
 }
 

@@ -22,6 +22,7 @@
 #include "edit_list_model.h"
 #include "editor_state.h"
 #include "engine/inference_worker.h"
+#include "recovery_store.h"
 #include "session_file.h"
 
 namespace ls::ui {
@@ -319,8 +320,6 @@ class EditorController : public QObject {
     void set_status(const QString& text);
     void report_error(const QString& text);
     void autosave();
-    QString recovery_path() const;
-    QString previous_recovery_dir() const;
     QString recipe_json() const;
     // editor_directions.cpp
     void on_discovered(const DiscoverResult& result);
@@ -351,6 +350,7 @@ class EditorController : public QObject {
     }
     void restore_session_photo(const SessionPhoto& photo);
 
+    RecoveryStore recovery_;
     std::unique_ptr<InferenceThread> inference_;
     EditListModel edits_;
     QUndoStack undo_;
