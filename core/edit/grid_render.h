@@ -20,8 +20,9 @@ struct GridRequest {
     nn::NoiseMode noise = nn::NoiseMode::Const;
 };
 
-// Images [rows * columns, C, H, W] on the CPU, row by row. Rendered incrementally: along a
-// row only the blocks from the range's first layer on are run again.
+// Images [rows * columns, C, H, W] on the CPU, row by row. A row's cells are rendered as one
+// batch (in chunks on large models) from the state its unedited blocks share: only the blocks
+// from the range's first layer on run for each cell.
 at::Tensor render_edit_grid(nn::Generator generator, const GridRequest& request);
 
 }  // namespace ls::edit
