@@ -15,12 +15,16 @@
 #include <QMessageBox>
 #include <QPainter>
 #include <QPushButton>
+#include <QQmlApplicationEngine>
+#include <QQuickWindow>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTimer>
 
 #include <string>
 
+#include "edit_list_model.h"
 #include "editor_controller.h"
 #include "ui_test_support.h"
 
@@ -198,6 +202,35 @@ TEST_F(DialogWindow, TheModelManagerAndTheClosePromptOpenAndClose) {
     QMetaObject::invokeMethod(prompt, "reject");
     ASSERT_TRUE(wait_for([&] { return !prompt->property("visible").toBool(); }, 5000));
     EXPECT_TRUE(window->isVisible());
+}
+
+// An editor that crashed left its autosave (as earlier versions kept it: recovery-previous/):
+// the next window asks, and Yes restores the work.
+TEST_F(DialogWindow, TheRecoveryPromptRestoresTheWorkACrashedEditorLeft) {
+    editor->setStrength(0, 2.0, true);
+    const QDir data(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    ASSERT_TRUE(data.mkpath("recovery-previous"));
+    ASSERT_TRUE(
+        editor->saveSession(QUrl::fromLocalFile(data.filePath("recovery-previous/recovery.json"))))
+        << status().toStdString();
+
+    QQmlApplicationEngine next;
+    next.addImportPath(QStringLiteral("qrc:/"));
+    next.load(QUrl(QStringLiteral("qrc:/LatentStudio/qml/Main.qml")));
+    ASSERT_FALSE(next.rootObjects().isEmpty());
+    auto* next_window = qobject_cast<QQuickWindow*>(next.rootObjects().first());
+    ASSERT_TRUE(next_window);
+    auto* next_editor = next_window->findChild<EditorController*>("editor");
+    QObject* prompt = next_window->findChild<QObject*>("recoveryDialog");
+    ASSERT_TRUE(next_editor && prompt);
+    ASSERT_TRUE(wait_for([&] { return prompt->property("opened").toBool(); }, 60000));
+    next_window->grabWindow().save(
+        QDir(LATENT_STUDIO_SCREENSHOTS).filePath("dialogs-recovery.png"));
+    QMetaObject::invokeMethod(prompt, "accept");
+    ASSERT_TRUE(wait_for([&] { return !prompt->property("visible").toBool(); }, 5000));
+    EXPECT_EQ(next_editor->edits()->rows().at(0).spec.strength, 2.0);
+    EXPECT_FALSE(next_editor->property("recoveryAvailable").toBool());
+    EXPECT_TRUE(next_editor->dirty()) << "restored work is saved nowhere yet";
 }
 
 TEST_F(DialogWindow, SaveDialogsTakeRelativeAndAbsoluteNamesAndAskBeforeOverwriting) {
