@@ -20,6 +20,9 @@ if(LATENT_STUDIO_BUILD_GUI)
           DESTINATION share/metainfo)
 endif()
 
+# The project's licence, where Debian packages keep it (the metainfo names the same one).
+install(FILES ${PROJECT_SOURCE_DIR}/LICENSE DESTINATION share/doc/latent-studio RENAME copyright)
+
 set(CPACK_PACKAGE_NAME "latent-studio")
 set(CPACK_PACKAGE_VENDOR "Latent Studio")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
@@ -30,6 +33,7 @@ set(CPACK_PACKAGE_DESCRIPTION
     "GPU. latent-studio-cli drives the same engine from the command line. Ships a small "
     "default portrait model and a catalogue of public models to download.")
 set(CPACK_PACKAGE_INSTALL_DIRECTORY "latent-studio")
+set(CPACK_RESOURCE_FILE_LICENSE ${PROJECT_SOURCE_DIR}/LICENSE)
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "Latent Studio developers")
 set(CPACK_DEBIAN_PACKAGE_SECTION "graphics")

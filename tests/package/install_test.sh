@@ -52,4 +52,11 @@ if [ -f "$desktop" ]; then
     appstreamcli validate --no-net "$prefix/share/metainfo/org.latentstudio.LatentStudio.metainfo.xml"
   fi
 fi
+# The project's licence is installed, and the metainfo names the licence it states.
+copyright="$prefix/share/doc/latent-studio/copyright"
+cmp "$copyright" "$src/LICENSE" || { echo "no copyright file, or not LICENSE, at $copyright"; exit 1; }
+spdx=$(sed -n 's/^SPDX-License-Identifier: //p' "$src/LICENSE")
+grep -q "<project_license>$spdx</project_license>" \
+  "$src/packaging/org.latentstudio.LatentStudio.metainfo.xml" ||
+  { echo "the metainfo does not name LICENSE's licence ($spdx)"; exit 1; }
 echo "package test ($mode): ok"
