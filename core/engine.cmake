@@ -31,7 +31,7 @@ target_include_directories(latent_engine PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 configure_file(model/build_paths.h.in ${CMAKE_CURRENT_BINARY_DIR}/generated/model/build_paths.h)
 target_include_directories(latent_engine PRIVATE ${CMAKE_CURRENT_BINARY_DIR}/generated)
 # liblinear: the linear SVM of InterFaceGAN's boundaries (edit/boundary.cpp).
-target_link_libraries(latent_engine PUBLIC latent_io ${TORCH_LIBRARIES} PRIVATE linear nlohmann_json::nlohmann_json)
+target_link_libraries(latent_engine PUBLIC latent_io latent_directions ${TORCH_LIBRARIES} PRIVATE linear nlohmann_json::nlohmann_json)
 target_include_directories(latent_engine SYSTEM PUBLIC ${TORCH_INCLUDE_DIRS})
 # The torch headers are the slow part of every engine file: compile them once.
 target_precompile_headers(latent_engine PRIVATE <ATen/ATen.h> <torch/nn/module.h>
@@ -60,10 +60,11 @@ find_package(nlohmann_json REQUIRED)
 target_link_libraries(latent_imaging PRIVATE nlohmann_json::nlohmann_json)
 latent_studio_warnings(latent_imaging)
 
-# The direction library of a model (library.json and .npy files, the manifest's directions):
+# How a direction is read out of an array, and the direction library of a model
+# (library.json and .npy files, the manifest's directions):
 # no LibTorch, so that the editor and the command line share it and it builds fast.
 find_package(nlohmann_json REQUIRED)
-add_library(latent_directions STATIC edit/direction_library.cpp)
+add_library(latent_directions STATIC edit/direction_select.cpp edit/direction_library.cpp)
 target_include_directories(latent_directions PUBLIC ${CMAKE_CURRENT_SOURCE_DIR})
 target_link_libraries(latent_directions PUBLIC latent_io PRIVATE nlohmann_json::nlohmann_json)
 latent_studio_warnings(latent_directions)

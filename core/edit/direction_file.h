@@ -28,7 +28,7 @@ DirectionSpec parse_direction_spec(const std::string& text);
 //   [K, num_ws, w_dim]) comes back [num_ws, w_dim] as stored: its rows are the step of each
 //   layer per unit of strength, and may be scaled on purpose (a pair's difference).
 // Throws std::invalid_argument naming `what` for any other shape, an index out of range, a
-// zero direction or a non-finite value.
+// zero direction or a non-finite value. (The rule itself: edit/direction_select.h.)
 at::Tensor select_direction(const at::Tensor& array, std::optional<int64_t> index, int num_ws,
                             int w_dim, const std::string& what);
 

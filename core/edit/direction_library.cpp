@@ -1,5 +1,7 @@
 #include "edit/direction_library.h"
 
+#include "edit/direction_select.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -129,20 +131,14 @@ LibraryEntry direction_from_array(const io::NpyArray& a, int num_ws, int w_dim,
                              "], [1, " + std::to_string(w_dim) + "] or per layer [" +
                              std::to_string(num_ws) + ", " + std::to_string(w_dim) + "]");
     }
-    double norm = 0;
-    for (float v : a.data) {
-        if (!std::isfinite(v)) throw DirectionError(what + " has non-finite values");
-        norm += double(v) * double(v);
-    }
-    norm = std::sqrt(norm);
-    if (norm == 0) throw DirectionError(what + " is a zero direction");
-    if (vector) {
-        e.shape = {w_dim};
-        e.values.resize(a.data.size());
-        for (size_t i = 0; i < a.data.size(); ++i) e.values[i] = float(double(a.data[i]) / norm);
-    } else {
-        e.shape = s;
-        e.values = a.data;
+    try {
+        // A single vector is kept as its unit direction, a per-layer one as stored.
+        io::NpyArray d = select_direction(vector ? io::NpyArray{{w_dim}, a.data} : a, std::nullopt,
+                                          num_ws, w_dim, what);
+        e.shape = d.shape;
+        e.values = std::move(d.data);
+    } catch (const std::invalid_argument& error) {
+        throw DirectionError(error.what());
     }
     return e;
 }

@@ -122,6 +122,47 @@ TEST_F(EditorWindow, SliderUndoRedoSessionAndExportMatchTheCommandLine) {
     EXPECT_LE(max_diff, 1);
 }
 
+// Add direction (Ctrl+D) reads a file as the command line does: a vector of any length at the
+// same strength gives the command line's picture.
+TEST_F(EditorWindow, ADirectionAddedFromAFileGivesTheCommandLinesPicture) {
+    QTemporaryDir dir;
+    const size_t w_dim = editor->edits()->rows().at(0).spec.direction.size();
+    io::NpyArray file;
+    file.shape = {1, int64_t(w_dim)};
+    for (size_t i = 0; i < w_dim; ++i) file.data.push_back(float(std::sin(1.0 + 3.0 * i)) * 0.9f);
+    const QString npy = dir.filePath("boundary.npy");
+    io::write_npy(npy.toStdString(), file);
+
+    const int rows = editor->edits()->rowCount();
+    editor->addDirection(QUrl::fromLocalFile(npy));
+    ASSERT_EQ(editor->edits()->rowCount(), rows + 1)
+        << editor->property("status").toString().toStdString();
+    double norm = 0;
+    for (float v : editor->edits()->rows().back().spec.direction) norm += double(v) * v;
+    EXPECT_NEAR(norm, 1.0, 1e-5) << "the direction is unit length, as the command line reads it";
+    editor->setStrength(rows, 2.5, true);
+    ASSERT_TRUE(rendered_current());
+
+    const QString session = dir.filePath("s.json"), exported = dir.filePath("export.png");
+    ASSERT_TRUE(editor->saveSession(QUrl::fromLocalFile(session)));
+    ASSERT_TRUE(test::export_and_wait(editor, exported));
+    const QString cli_png = dir.filePath("cli.png");
+    const QString cmd = QStringLiteral(
+                            "'%1' edit --wplus '%2' --direction '%3' --strength 2.5 "
+                            "--layers all --out '%4' 2>/dev/null")
+                            .arg(LATENT_STUDIO_CLI, dir.filePath("s.code.npy"), npy, cli_png);
+    ASSERT_EQ(std::system(cmd.toLocal8Bit().constData()), 0) << cmd.toStdString();
+    const QImage reference = QImage(cli_png).convertToFormat(QImage::Format_RGB888);
+    const QImage ours = QImage(exported).convertToFormat(QImage::Format_RGB888);
+    ASSERT_EQ(reference.size(), ours.size());
+    int max_diff = 0;
+    for (int y = 0; y < ours.height(); ++y)
+        for (int x = 0; x < ours.width() * 3; ++x)
+            max_diff = std::max(max_diff, std::abs(int(ours.constScanLine(y)[x]) -
+                                                   int(reference.constScanLine(y)[x])));
+    EXPECT_LE(max_diff, 1);
+}
+
 // An export runs in the background: a second one while it is being written is refused with
 // a message, the first still completes, and a file that cannot be written is reported
 // through the same signal, leaving nothing behind.

@@ -1,8 +1,10 @@
 // The session file: what is saved is what is opened, and bad files change nothing.
 #include <gtest/gtest.h>
 #include <QDir>
+#include <QFile>
 #include <QTemporaryDir>
 
+#include "io/npy.h"
 #include "session_file.h"
 
 namespace ls::ui {
@@ -50,6 +52,50 @@ TEST(Session, WhatIsSavedIsWhatOpens) {
     EXPECT_EQ(back.edits[0].spec.first_layer, 1);
     EXPECT_EQ(back.edits[0].spec.last_layer, 2);
     EXPECT_FALSE(back.edits[0].spec.enabled);
+}
+
+// A session of version 1, written by hand as that version wrote it: a direction added from a
+// file kept the file's length (here 5). It opens as the unit direction with the length moved
+// into the strength and the slider's range: direction x strength, the picture, unchanged.
+TEST(Session, AVersion1DirectionOfAnyLengthOpensAsTheSamePicture) {
+    QTemporaryDir dir;
+    const QDir d(dir.path());
+    io::NpyArray code;
+    code.shape = {1, 4, 3};
+    code.data = some_state().base;
+    io::write_npy(d.filePath("old.code.npy").toStdString(), code);
+    io::write_npy(d.filePath("old.dir0.npy").toStdString(), io::NpyArray{{3}, {3, 4, 0}});
+    io::write_npy(d.filePath("old.dir1.npy").toStdString(),
+                  io::NpyArray{{4, 3}, {0, 0, 2, 0, 0, 2, 0, 0, 2, 0, 0, 2}});
+    QFile json(d.filePath("old.json"));
+    ASSERT_TRUE(json.open(QIODevice::WriteOnly));
+    json.write(R"({"format": "latent-studio-session", "version": 1,
+        "model": {"name": "test", "resolution": 8, "sha256": ""},
+        "code": {"file": "old.code.npy", "seed": 7}, "truncation": 1.0,
+        "edits": [
+          {"name": "age", "direction_file": "old.dir0.npy", "strength": 1.5, "layers": [0, 3],
+           "enabled": true, "range": 4},
+          {"name": "pair", "direction_file": "old.dir1.npy", "strength": 2, "layers": [0, 3],
+           "enabled": true, "range": 10}]})");
+    json.close();
+
+    const EditorState s = load_session(json.fileName(), small_model());
+    ASSERT_EQ(s.edits.size(), 2u);
+    const EditRow& age = s.edits[0];
+    EXPECT_NEAR(age.spec.direction[0], 0.6, 1e-7);
+    EXPECT_NEAR(age.spec.direction[1], 0.8, 1e-7);
+    EXPECT_DOUBLE_EQ(age.spec.strength, 7.5);
+    EXPECT_DOUBLE_EQ(age.range, 20);
+    // A per-layer direction was and is kept as stored (the command line's rule).
+    EXPECT_EQ(s.edits[1].spec.direction[2], 2.0f);
+    EXPECT_DOUBLE_EQ(s.edits[1].spec.strength, 2);
+
+    // Saved again, it is version 2 and opens unchanged.
+    const QString again = d.filePath("again.json");
+    save_session(again, s, small_model());
+    const EditorState back = load_session(again, small_model());
+    EXPECT_EQ(back.edits[0].spec.direction, age.spec.direction);
+    EXPECT_DOUBLE_EQ(back.edits[0].spec.strength, 7.5);
 }
 
 // The generator's checksum is kept, so that the editor can tell a session opened with another

@@ -11,6 +11,7 @@
 #include <QUndoCommand>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "edit/direction_select.h"
 #include "engine/render_engine.h"
 #include "imaging/photo.h"
 #include "io/npy.h"
@@ -381,28 +382,27 @@ void EditorController::removeEdit(int row) {
 void EditorController::addDirection(const QUrl& file) {
     const QString path = local_path(file);
     try {
-        io::NpyArray a = io::read_npy(path.toStdString());
-        const int total = static_cast<int>(a.data.size());
-        // InterFaceGAN boundaries are [1, w_dim] or [w_dim]; per-layer ones [num_ws, w_dim];
-        // a stack [K, w_dim] of SeFa directions adds K rows.
-        std::vector<EditRow> rows;
-        if (total == model_.w_dim || total == model_.w_dim * model_.num_ws) {
+        const io::NpyArray a = io::read_npy(path.toStdString());
+        const std::string what = "'" + path.toStdString() + "'";
+        const QString name = QFileInfo(path).completeBaseName();
+        // Read as the command line reads it (edit::select_direction: a single vector at unit
+        // length), so that the same file at the same strength gives the same picture. A set
+        // of directions ([K, w_dim], [K, num_ws, w_dim]) adds K rows.
+        const auto row_of = [&](std::optional<int64_t> index, const QString& row_name) {
             EditRow row;
-            row.name = QFileInfo(path).completeBaseName();
-            row.spec.direction = a.data;
-            rows.push_back(row);
-        } else if (a.shape.size() == 2 && a.shape[1] == model_.w_dim) {
-            for (int64_t k = 0; k < a.shape[0]; ++k) {
-                EditRow row;
-                row.name = QStringLiteral("%1 #%2").arg(QFileInfo(path).completeBaseName()).arg(k);
-                row.spec.direction.assign(a.data.begin() + k * model_.w_dim,
-                                          a.data.begin() + (k + 1) * model_.w_dim);
-                rows.push_back(row);
-            }
+            row.name = row_name;
+            row.spec.direction =
+                edit::select_direction(a, index, model_.num_ws, model_.w_dim, what).data;
+            return row;
+        };
+        const bool one = a.shape.size() == 1 ||
+                         (a.shape.size() == 2 && (a.shape[0] == 1 || a.shape[0] == model_.num_ws));
+        std::vector<EditRow> rows;
+        if (one || a.shape.empty()) {
+            rows.push_back(row_of(std::nullopt, name));
         } else {
-            throw std::runtime_error("'" + path.toStdString() + "' holds " + std::to_string(total) +
-                                     " values; directions for this model have " +
-                                     std::to_string(model_.w_dim) + " per row");
+            for (int64_t k = 0; k < a.shape[0]; ++k)
+                rows.push_back(row_of(k, QStringLiteral("%1 #%2").arg(name).arg(k)));
         }
         EditorState next = state_;
         for (auto& r : rows) next.edits.push_back(std::move(r));

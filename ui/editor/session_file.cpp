@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QSaveFile>
 
+#include <cmath>
 #include <stdexcept>
 
 #include "engine/image_convert.h"
@@ -79,13 +80,29 @@ QImage read_mask_file(const QDir& dir, const QJsonValue& name) {
     }
 }
 
+// Version 1 kept a single vector added from a file at the file's length; the editor now reads
+// it at unit length, as the command line does. The picture stays: the length moves into the
+// strength (and the slider's range), direction x strength unchanged.
+void to_unit_direction(EditRow* row, int w_dim) {
+    if (row->spec.direction.size() != size_t(w_dim)) return;  // per layer: kept as stored
+    double norm = 0;
+    for (float v : row->spec.direction) norm += double(v) * double(v);
+    norm = std::sqrt(norm);
+    if (norm == 0 || std::abs(norm - 1) < 1e-6) return;
+    for (float& v : row->spec.direction) v = static_cast<float>(double(v) / norm);
+    row->spec.strength *= norm;
+    row->range *= norm;
+}
+
 }  // namespace
 
 QJsonObject session_json(const EditorState& state, const ModelInfo& model, const QString& stem,
                          const std::optional<SessionPhoto>& photo) {
     QJsonObject root;
     root["format"] = "latent-studio-session";
-    root["version"] = 1;
+    // Version 2: a single-vector direction added from a file is stored as the command line
+    // reads it (unit length); version 1 stored it as the file had it.
+    root["version"] = 2;
     root["model"] = QJsonObject{{"name", model.name},
                                 {"path", model.path},
                                 {"format", model.format},
@@ -165,6 +182,7 @@ EditorState load_session(const QString& path, const ModelInfo& model,
         }
     };
     EditorState s;
+    const int version = root["version"].toInt(1);
     const QJsonObject code = root["code"].toObject();
     s.base = read(code["file"].toString());
     check_size(s.base, model.num_ws * model.w_dim, "the session's code");
@@ -186,6 +204,7 @@ EditorState load_session(const QString& path, const ModelInfo& model,
         row.spec.last_layer = layers.at(1).toInt(-1);
         row.spec.enabled = e["enabled"].toBool(true);
         row.range = e["range"].toDouble(10.0);
+        if (version < 2) to_unit_direction(&row, model.w_dim);
         s.edits.push_back(std::move(row));
     }
     if (root["source_photo"].isObject()) {
