@@ -1,10 +1,9 @@
 #include "edit/direction_file.h"
 
-#include "edit/direction_select.h"
-
 #include <cctype>
 #include <stdexcept>
 
+#include "edit/direction_select.h"
 #include "io/npy.h"
 #include "model/tensor_npy.h"
 

@@ -1,7 +1,5 @@
 #include "edit/direction_library.h"
 
-#include "edit/direction_select.h"
-
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -9,6 +7,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "edit/direction_select.h"
 #include "io/value.h"
 
 namespace fs = std::filesystem;

@@ -30,6 +30,12 @@ io::NpyArray pick(const io::NpyArray& array, int64_t index, const std::string& w
 
 }  // namespace
 
+bool is_direction_set(const io::NpyArray& array, int num_ws) {
+    const std::vector<int64_t>& shape = array.shape;
+    if (shape.size() == 3) return true;
+    return shape.size() == 2 && shape[0] != 1 && shape[0] != num_ws;
+}
+
 io::NpyArray select_direction(const io::NpyArray& array, std::optional<int64_t> index, int num_ws,
                               int w_dim, const std::string& what) {
     const std::vector<int64_t>& shape = array.shape;
@@ -40,20 +46,16 @@ io::NpyArray select_direction(const io::NpyArray& array, std::optional<int64_t> 
     if (dims == 0 || shape.back() != w_dim || dims > 3) {
         throw std::invalid_argument(what + " has shape " + shape_text(shape) + expected);
     }
-    io::NpyArray d = array;
-    if (dims == 3) {
-        if (shape[1] != num_ws)
-            throw std::invalid_argument(what + " has shape " + shape_text(shape) + expected);
-        if (!index && shape[0] != 1) {
-            throw std::invalid_argument(what + " holds " + std::to_string(shape[0]) +
-                                        " per-layer directions: pick one with FILE.npy:INDEX");
-        }
-        d = pick(array, index.value_or(0), what);
-    } else if (dims == 2 && (index || shape[0] == 1)) {
-        d = pick(array, index.value_or(0), what);
-    } else if (dims == 2 && shape[0] != num_ws) {
+    if (dims == 3 && shape[1] != num_ws)
+        throw std::invalid_argument(what + " has shape " + shape_text(shape) + expected);
+    if (!index && shape[0] != 1 && is_direction_set(array, num_ws)) {
         throw std::invalid_argument(what + " holds " + std::to_string(shape[0]) +
-                                    " directions: pick one with FILE.npy:INDEX");
+                                    (dims == 3 ? " per-layer directions" : " directions") +
+                                    ": pick one with FILE.npy:INDEX");
+    }
+    io::NpyArray d = array;
+    if (dims == 3 || (dims == 2 && (index || shape[0] == 1))) {
+        d = pick(array, index.value_or(0), what);
     } else if (dims == 1 && index.value_or(0) != 0) {
         throw std::invalid_argument(what + " holds one direction; index " + std::to_string(*index) +
                                     " is out of range");

@@ -19,6 +19,10 @@ namespace ls::edit {
 //   layer per unit of strength, and may be scaled on purpose (a pair's difference).
 // Throws std::invalid_argument naming `what` for any other shape, an index out of range, a
 // zero direction or a non-finite value.
+// Whether `array` is a set of directions, of which select_direction needs an index to pick
+// one: [K, num_ws, w_dim], or [K, w_dim] with K neither 1 nor num_ws.
+bool is_direction_set(const io::NpyArray& array, int num_ws);
+
 io::NpyArray select_direction(const io::NpyArray& array, std::optional<int64_t> index, int num_ws,
                               int w_dim, const std::string& what);
 

@@ -395,10 +395,8 @@ void EditorController::addDirection(const QUrl& file) {
                 edit::select_direction(a, index, model_.num_ws, model_.w_dim, what).data;
             return row;
         };
-        const bool one = a.shape.size() == 1 ||
-                         (a.shape.size() == 2 && (a.shape[0] == 1 || a.shape[0] == model_.num_ws));
         std::vector<EditRow> rows;
-        if (one || a.shape.empty()) {
+        if (!edit::is_direction_set(a, model_.num_ws)) {
             rows.push_back(row_of(std::nullopt, name));
         } else {
             for (int64_t k = 0; k < a.shape[0]; ++k)

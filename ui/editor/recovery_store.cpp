@@ -1,6 +1,5 @@
 #include "recovery_store.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
 #include <QDir>
 #include <QFileInfo>
