@@ -205,7 +205,7 @@ TEST_F(DialogWindow, TheModelManagerAndTheClosePromptOpenAndClose) {
 }
 
 // An editor that crashed left its autosave (as earlier versions kept it: recovery-previous/):
-// the next window asks, and Yes restores the work.
+// the next window asks, and Enter (Yes) restores the work.
 TEST_F(DialogWindow, TheRecoveryPromptRestoresTheWorkACrashedEditorLeft) {
     editor->setStrength(0, 2.0, true);
     const QDir data(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
@@ -226,7 +226,11 @@ TEST_F(DialogWindow, TheRecoveryPromptRestoresTheWorkACrashedEditorLeft) {
     ASSERT_TRUE(wait_for([&] { return prompt->property("opened").toBool(); }, 60000));
     next_window->grabWindow().save(
         QDir(LATENT_STUDIO_SCREENSHOTS).filePath("dialogs-recovery.png"));
-    QMetaObject::invokeMethod(prompt, "accept");
+    // Answered with the keyboard: Enter is Yes (the prompt blocks the window's shortcuts, so
+    // it must take the keys itself).
+    next_window->requestActivate();
+    ASSERT_TRUE(QTest::qWaitForWindowActive(next_window));
+    QTest::keyClick(next_window, Qt::Key_Return);
     ASSERT_TRUE(wait_for([&] { return !prompt->property("visible").toBool(); }, 5000));
     EXPECT_EQ(next_editor->edits()->rows().at(0).spec.strength, 2.0);
     EXPECT_FALSE(next_editor->property("recoveryAvailable").toBool());

@@ -482,14 +482,13 @@ ApplicationWindow {
     }
     ModelManagerDialog { id: modelManager; objectName: "modelManager"; store: modelStore; editor: editor; anchors.centerIn: parent }
 
-    Dialog {
+    PromptDialog {
         id: closeDialog
         objectName: "closeDialog"
         title: qsTr("Save changes before closing?")
         anchors.centerIn: parent
-        modal: true
         standardButtons: Dialog.Save | Dialog.Discard | Dialog.Cancel
-        Label { text: qsTr("The session has changes that are not saved.") }
+        text: qsTr("The session has changes that are not saved.")
         onAccepted: {
             if (editor.sessionUrl.toString() === "") {
                 saveDialog.closeAfterSave = true
@@ -502,15 +501,14 @@ ApplicationWindow {
         onDiscarded: { window.closeConfirmed = true; close(); window.close() }
     }
 
-    Dialog {
+    PromptDialog {
         id: recoveryDialog
         objectName: "recoveryDialog"
         property bool shown: false
         title: qsTr("Restore unsaved work?")
         anchors.centerIn: parent
-        modal: true
         standardButtons: Dialog.Yes | Dialog.Discard
-        Label { text: qsTr("Latent Studio did not close cleanly last time. Restore the work it autosaved?") }
+        text: qsTr("Latent Studio did not close cleanly last time. Restore the work it autosaved?")
         onAccepted: editor.restoreRecovery()
         onDiscarded: { editor.discardRecovery(); close() }
     }
